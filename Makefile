@@ -1,0 +1,45 @@
+# `make run` and `make test` do all set-up on a fresh machine (see README).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# The first Python 3.12+ on PATH (Django 6 needs 3.12 or newer).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+PORT ?= 8000
+
+.PHONY: install run serve test lint check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found (tried python3.14, python3.13, python3.12, python3). Install one, e.g. 'pyenv install 3.13'." >&2; exit 1; fi
+	@test -x $(PY) || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet --group test
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed
+	DEBUG=true $(PY) manage.py localadmin --url http://127.0.0.1:$(PORT)/admin/
+	@echo "Site: http://127.0.0.1:$(PORT)/"
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style server: set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and HTTPS=true behind TLS).
+serve: install
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn unodc_site.wsgi --bind 127.0.0.1:$(PORT) --workers 3
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,58 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from news.models import NewsItem
+from programmes.models import Country, Programme, ThematicArea
+
+
+def years_with_news():
+    dates = NewsItem.objects.published().dates("date", "year", order="DESC")
+    return [(str(d.year), str(d.year)) for d in dates]
+
+
+class NewsFilter(django_filters.FilterSet):
+    """The filters of the public news list; their names are the query-string parameters."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"), method="filter_words", max_length=200, widget=forms.SearchInput
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        field_name="countries",
+        to_field_name="slug",
+        queryset=Country.objects.all(),
+        empty_label=_("All countries"),
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        field_name="programmes",
+        to_field_name="slug",
+        queryset=Programme.objects.all(),
+        empty_label=_("All programmes"),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Thematic area"),
+        field_name="thematic_areas",
+        to_field_name="slug",
+        queryset=ThematicArea.objects.all(),
+        empty_label=_("All thematic areas"),
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Year"),
+        field_name="date__year",
+        choices=years_with_news,
+        empty_label=_("All years"),
+    )
+
+    class Meta:
+        model = NewsItem
+        fields = ["q", "country", "programme", "theme", "year"]
+
+    def filter_words(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "slug"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sources"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
+    list_filter = ["sub_region", "covered_by_roca"]
+    search_fields = ["name", "iso_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sources"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
+    list_filter = ["kind", "is_open", "country"]
+    search_fields = ["name", "city", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    filter_horizontal = ["sources"]
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["title", "start_year", "end_year", "status_display", "budget_usd"]
+    list_filter = ["thematic_areas", "countries", "start_year"]
+    search_fields = ["title", "vision", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["countries", "thematic_areas"]
+    filter_horizontal = ["sources"]
+    inlines = [SignatoryInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "vision", "description"]}),
+        (
+            _("Dates and budget"),
+            {
+                "fields": [
+                    "start_year",
+                    "end_year",
+                    "signed_on",
+                    "launched_on",
+                    "date_note",
+                    "budget_usd",
+                ]
+            },
+        ),
+        (_("Links"), {"fields": ["countries", "thematic_areas", "sources"]}),
+    ]
+
+    @admin.display(description=_("status"))
+    def status_display(self, programme):
+        return programme.get_status_display()
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(admin.ModelAdmin):
+    list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
+    list_filter = ["label"]
+    search_fields = ["label", "quote"]
+    autocomplete_fields = ["source"]

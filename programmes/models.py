@@ -1,0 +1,286 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
+
+
+class ThematicArea(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Areas are listed in this order, lowest first.")
+    )
+    sources = models.ManyToManyField(
+        "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+
+    def __str__(self):
+        return self.name
+
+
+class CountryQuerySet(models.QuerySet):
+    def covered(self):
+        return self.filter(covered_by_roca=True)
+
+    def by_sub_region(self):
+        """Central Asia first, then the South Caucasus, then the rest; by name within each."""
+        order = models.Case(
+            *(
+                models.When(sub_region=value, then=position)
+                for position, value in enumerate(Country.SubRegion.values)
+            )
+        )
+        return self.order_by(order, "name")
+
+
+class Country(models.Model):
+    class SubRegion(models.TextChoices):
+        CENTRAL_ASIA = "central-asia", _("Central Asia")
+        SOUTH_CAUCASUS = "south-caucasus", _("South Caucasus")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    iso_code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        help_text=_("Two-letter ISO 3166-1 code in capitals, for example KZ."),
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    sub_region = models.CharField(_("sub-region"), max_length=20, choices=SubRegion.choices)
+    covered_by_roca = models.BooleanField(
+        _("covered by the Regional Office"),
+        default=False,
+        help_text=_("Tick if the Regional Office for Central Asia works in this country."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(
+        "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:country_detail", args=[self.slug])
+
+    def clean(self):
+        if self.iso_code and not (len(self.iso_code) == 2 and self.iso_code.isalpha()):
+            raise ValidationError(
+                {"iso_code": _("Enter the two-letter ISO 3166-1 code, for example KZ.")}
+            )
+        self.iso_code = self.iso_code.upper()
+
+
+class Office(models.Model):
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", _("Regional office")
+        PROGRAMME = "programme", _("Programme office")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, help_text=_("Leave empty if no source names it.")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="offices", verbose_name=_("country")
+    )
+    year_established = models.PositiveSmallIntegerField(
+        _("year established"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty if no source gives the year."),
+    )
+    is_open = models.BooleanField(_("open"), default=True)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(
+        "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:office_detail", args=[self.slug])
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.prefetch_related("countries", "thematic_areas")
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+
+    title = models.CharField(_("title"), max_length=300, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
+    budget_usd = models.DecimalField(
+        _("budget (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Whole programme budget in US dollars. Leave empty if no source gives it."),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    launched_on = models.DateField(_("launched on"), null=True, blank=True)
+    date_note = models.CharField(
+        _("note on dates"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the source says when it gives no exact date."),
+    )
+    vision = models.TextField(_("vision or summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="programmes", verbose_name=_("countries")
+    )
+    thematic_areas = models.ManyToManyField(
+        ThematicArea, blank=True, related_name="programmes", verbose_name=_("thematic areas")
+    )
+    sources = models.ManyToManyField(
+        "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:detail", args=[self.slug])
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("The end year cannot be before the start year.")})
+
+    @property
+    def status(self):
+        """Derived from the years, never stored: a programme runs to the end of its end year."""
+        year = timezone.localdate().year
+        if year < self.start_year:
+            return self.Status.PLANNED
+        if year > self.end_year:
+            return self.Status.COMPLETED
+        return self.Status.ACTIVE
+
+    def get_status_display(self):
+        return self.status.label
+
+    @property
+    def period(self):
+        return f"{self.start_year}–{self.end_year}"
+
+
+class Signatory(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title or function"), max_length=300)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country represented"),
+    )
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a signatory who represents an organisation rather than a country."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.country_id and not self.organisation:
+            raise ValidationError(
+                _("Choose the country the signatory represents or name their organisation.")
+            )
+
+    @property
+    def represents(self):
+        return self.country.name if self.country else self.organisation
+
+
+class KeyFigure(models.Model):
+    """A figure the documents give about the office's work, shown on the home page."""
+
+    label = models.CharField(
+        _("label"), max_length=200, help_text=_("What the figure measures, in a few words.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    amount_usd = models.DecimalField(_("amount (USD)"), max_digits=14, decimal_places=2)
+    is_lower_bound = models.BooleanField(
+        _("more than"),
+        default=False,
+        help_text=_('Tick when the source says "more than" or "over" this amount.'),
+    )
+    source = models.ForeignKey(
+        "sources.SourceDocument",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source"),
+    )
+    quote = models.TextField(
+        _("quotation"), help_text=_("The sentence of the source that gives the figure.")
+    )
+
+    class Meta:
+        ordering = ["year", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["label", "year"], name="unique_key_figure_per_year")
+        ]
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+
+    def __str__(self):
+        return f"{self.label} ({self.year})"
+
+    @property
+    def amount_millions(self):
+        return self.amount_usd / 1_000_000

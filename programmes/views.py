@@ -1,0 +1,44 @@
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView
+
+from programmes.models import Country, Office, Programme, Signatory
+
+RELATED_NEWS_LIMIT = 10
+
+
+def latest_news(related_manager):
+    return related_manager.published().for_listing()[:RELATED_NEWS_LIMIT]
+
+
+class ProgrammeListView(ListView):
+    queryset = Programme.objects.with_related()
+
+
+class ProgrammeDetailView(DetailView):
+    queryset = Programme.objects.with_related().prefetch_related(
+        Prefetch("signatories", queryset=Signatory.objects.select_related("country")), "sources"
+    )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(news=latest_news(self.object.news_items), **kwargs)
+
+
+class CountryListView(ListView):
+    queryset = Country.objects.by_sub_region().prefetch_related(
+        Prefetch("offices", queryset=Office.objects.filter(is_open=True))
+    )
+
+
+class CountryDetailView(DetailView):
+    queryset = Country.objects.prefetch_related("offices", "programmes", "sources")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(news=latest_news(self.object.news_items), **kwargs)
+
+
+class OfficeListView(ListView):
+    queryset = Office.objects.select_related("country")
+
+
+class OfficeDetailView(DetailView):
+    queryset = Office.objects.select_related("country").prefetch_related("sources")
