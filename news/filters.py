@@ -24,6 +24,9 @@ class NewsFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Country.objects.all(),
         empty_label=_("All countries"),
+        error_messages={
+            "invalid_choice": _("There is no such country on this site. Choose one from the list.")
+        },
     )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"),
@@ -31,6 +34,11 @@ class NewsFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Programme.objects.all(),
         empty_label=_("All programmes"),
+        error_messages={
+            "invalid_choice": _(
+                "There is no such programme on this site. Choose one from the list."
+            )
+        },
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Thematic area"),
@@ -38,12 +46,20 @@ class NewsFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=ThematicArea.objects.all(),
         empty_label=_("All thematic areas"),
+        error_messages={
+            "invalid_choice": _(
+                "There is no such thematic area on this site. Choose one from the list."
+            )
+        },
     )
     year = django_filters.ChoiceFilter(
         label=_("Year"),
         field_name="date__year",
         choices=years_with_news,
         empty_label=_("All years"),
+        error_messages={
+            "invalid_choice": _("There is no news from that year. Choose a year from the list.")
+        },
     )
 
     class Meta:

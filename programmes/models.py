@@ -117,7 +117,10 @@ class Office(models.Model):
     )
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = [
+            "-kind",
+            "name",
+        ]  # "regional" sorts after "programme": the regional office first
         verbose_name = _("office")
         verbose_name_plural = _("offices")
 

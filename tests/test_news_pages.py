@@ -101,10 +101,11 @@ def test_filters_combine_and_live_in_the_url(
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("country=atlantis", "Select a valid choice"),
-        ("theme=%3Cscript%3E", "Select a valid choice"),
-        ("year=abc", "Select a valid choice"),
-        ("year=1900", "Select a valid choice"),
+        ("country=atlantis", "There is no such country on this site."),
+        ("theme=%3Cscript%3E", "There is no such thematic area on this site."),
+        ("programme=1", "There is no such programme on this site."),
+        ("year=abc", "There is no news from that year."),
+        ("year=1900", "There is no news from that year."),
         ("q=" + "x" * 201, "Ensure this value has at most 200 characters"),
         ("q=a%00b", "Null characters are not allowed"),
     ],

@@ -1,0 +1,181 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from news.models import NewsItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)
+    client.force_login(user)
+    return client
+
+
+def png_bytes(size=(40, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "news/newsitem",
+        "programmes/programme",
+        "programmes/country",
+        "programmes/office",
+        "programmes/thematicarea",
+        "programmes/keyfigure",
+        "sources/sourcedocument",
+    ],
+)
+def test_admin_list_add_and_change_pages_load_for_staff(staff_client, seeded, model):
+    assert staff_client.get(f"/admin/{model}/").status_code == 200
+    assert staff_client.get(f"/admin/{model}/add/").status_code == 200
+    assert staff_client.get(f"/admin/{model}/1/change/").status_code == 200
+
+
+def test_admin_search_filters_and_date_hierarchy_work(staff_client, seeded):
+    response = staff_client.get("/admin/news/newsitem/?q=Fedotov&status__exact=published")
+    assert response.status_code == 200
+    assert "Regional cooperation key" in response.text
+    assert "Central Asia: new regional" not in response.text
+    assert staff_client.get("/admin/news/newsitem/?date__year=2015").status_code == 200
+
+
+def test_admin_autocomplete_finds_countries(staff_client, seeded):
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {"term": "kaz", "app_label": "news", "model_name": "newsitem", "field_name": "countries"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Kazakhstan"]
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, db):
+    response = client.get("/admin/news/newsitem/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_bulk_publish_and_unpublish(staff_client, make_news):
+    draft = make_news(status=NewsItem.Status.DRAFT)
+    staff_client.post(
+        "/admin/news/newsitem/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.is_published
+    staff_client.post(
+        "/admin/news/newsitem/", {"action": "unpublish", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+def test_bulk_publish_refuses_an_image_without_alt_text(staff_client, make_news):
+    draft = make_news(status=NewsItem.Status.DRAFT, image="news/2020/photo.png")
+    response = staff_client.post(
+        "/admin/news/newsitem/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert not draft.is_published
+    assert "add alt text to the images of" in response.text
+
+
+def news_form(**overrides):
+    data = {
+        "title": "Border liaison offices meet",
+        "slug": "border-liaison-offices-meet",
+        "date": "2024-03-01",
+        "status": "published",
+        "summary": "A summary.",
+        "body": "A body.",
+        "image_alt": "",
+        "image_credit": "",
+        "original_publisher": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_adds_news_with_an_image_and_alt_text(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+    response = staff_client.post(
+        "/admin/news/newsitem/add/", news_form(image=image, image_alt="Officers at a border post")
+    )
+    assert response.status_code == 302
+    item = NewsItem.objects.get(slug="border-liaison-offices-meet")
+    assert (item.image.width, item.image.height) == (40, 30)
+    html = staff_client.get(item.get_absolute_url()).text
+    assert 'alt="Officers at a border post" width="40" height="30"' in html
+
+
+def test_image_without_alt_text_is_refused_with_a_sentence(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+    response = staff_client.post("/admin/news/newsitem/add/", news_form(image=image))
+    assert response.status_code == 200
+    assert "Add alt text for the image: screen readers read it aloud." in response.text
+    assert not NewsItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("photo.png", b"this is not an image", "Upload a valid image"),
+        ("script.svg", b"<svg onload=alert(1)>", "Upload a valid image"),
+    ],
+)
+def test_bad_uploads_are_refused(staff_client, settings, tmp_path, filename, content, message):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile(filename, content)
+    response = staff_client.post(
+        "/admin/news/newsitem/add/", news_form(image=upload, image_alt="x")
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not NewsItem.objects.exists()
+
+
+def test_oversized_upload_is_refused(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.MAX_IMAGE_UPLOAD_BYTES = 100
+    upload = SimpleUploadedFile("photo.png", png_bytes((200, 200)), content_type="image/png")
+    response = staff_client.post(
+        "/admin/news/newsitem/add/", news_form(image=upload, image_alt="x")
+    )
+    assert "the limit is 100\xa0bytes" in response.text
+    assert not NewsItem.objects.exists()
+
+
+def test_programme_end_before_start_is_refused(staff_client, db):
+    response = staff_client.post(
+        "/admin/programmes/programme/add/",
+        {
+            "title": "Backwards",
+            "slug": "backwards",
+            "start_year": "2020",
+            "end_year": "2019",
+            "signatories-TOTAL_FORMS": "0",
+            "signatories-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "The end year cannot be before the start year." in response.text
+
+
+def test_deleting_a_country_with_offices_is_refused(staff_client, seeded):
+    response = staff_client.post(
+        "/admin/programmes/country/",
+        {"action": "delete_selected", "_selected_action": [1], "post": "yes"},
+    )
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.text

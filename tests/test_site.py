@@ -1,0 +1,73 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "HTTPS": "true",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-0123456789-abcdef",
+    "ALLOWED_HOSTS": "roca.example.org",
+}
+
+
+def test_deployment_checklist_passes_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_bare_address_redirects_by_the_browsers_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ru").headers["Location"] == "/ru/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en").headers["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_pages_exist_in_russian_with_the_right_lang_and_alternates(client, seeded):
+    response = client.get("/ru/news/")
+    assert response.status_code == 200
+    assert '<html lang="ru">' in response.text
+    assert 'hreflang="en" href="http://testserver/en/news/"' in response.text
+    assert 'hreflang="ru" href="http://testserver/ru/news/"' in response.text
+
+
+@pytest.mark.django_db
+def test_language_switcher_keeps_the_reader_on_the_same_page(client, seeded):
+    html = client.get("/en/news/?country=kazakhstan").text
+    assert 'href="/ru/news/?country=kazakhstan" hreflang="ru"' in html
+
+
+@pytest.mark.django_db
+def test_security_headers_are_sent(client):
+    response = client.get("/en/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_server_error_shows_the_sites_own_page(settings):
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "Skip to main content" in response.text
+
+
+def test_static_css_is_served_with_a_hashed_name(client, db):
+    html = client.get("/en/").text
+    assert "/static/css/site." in html and '.css"' in html
+    assert 'href="/static/css/site.css"' not in html
