@@ -69,6 +69,9 @@ class Corpus:
                 return _paragraphs(text[start : end + len(value["to"])])
         raise SeedError(f"No excerpt from {value['from']!r} to {value['to']!r} in {slugs}.")
 
+    def take_optional(self, entry, field):
+        return self.take(entry[field], entry["sources"]) if field in entry else ""
+
     def check_evidence(self, entry):
         for quote in entry.get("evidence", []):
             self.check(quote, entry["sources"])
@@ -136,6 +139,7 @@ def seed(mapping=None):
                 "slug": slugify(entry["name"]),
                 "sub_region": entry["sub_region"],
                 "covered_by_roca": entry["covered_by_roca"],
+                "description": corpus.take_optional(entry, "description"),
             },
         )
         if is_new:
@@ -144,7 +148,6 @@ def seed(mapping=None):
 
     for entry in mapping["offices"]:
         corpus.check_evidence(entry)
-        description = entry.get("description")
         office, is_new = Office.objects.get_or_create(
             slug=entry["slug"],
             defaults={
@@ -154,7 +157,7 @@ def seed(mapping=None):
                 "country": countries[entry["country"]],
                 "year_established": entry.get("year_established"),
                 "is_open": entry["is_open"],
-                "description": corpus.take(description, entry["sources"]) if description else "",
+                "description": corpus.take_optional(entry, "description"),
             },
         )
         if is_new:

@@ -80,6 +80,7 @@ def test_country_list_groups_countries_by_sub_region(client, seeded):
 def test_country_detail_lists_offices_programmes_and_news(client, seeded):
     html = client.get("/en/countries/kazakhstan/").text
     assert "<h1>Kazakhstan</h1>" in html
+    assert "is situated on an important route of Afghan heroin" in html
     assert "Programme Office in Astana" in html and "Programme Office in Almaty" in html
     assert "UNODC Programme for Central Asia 2022-2025" in html
     assert "Regional cooperation key in countering drug routes" in html
