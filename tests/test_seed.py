@@ -168,6 +168,11 @@ def test_every_seeded_text_is_found_word_for_word_in_its_document(seeded):
         corpus = " ".join(texts[s.pk] for s in programme.sources.all())
         for paragraph in [programme.title, programme.vision, *programme.description.split("\n\n")]:
             assert flat(paragraph) in corpus
+    for model in [Country, Office, ThematicArea]:
+        for record in model.objects.prefetch_related("sources"):
+            corpus = " ".join(texts[s.pk] for s in record.sources.all())
+            for paragraph in record.description.split("\n\n"):
+                assert flat(paragraph) in corpus, record
 
 
 def test_seeding_twice_changes_nothing(seeded):
