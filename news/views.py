@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.db.models import Prefetch
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from news.filters import NewsFilter
 from news.models import NewsItem
+from programmes.models import Programme
 
 
 class NewsListView(FilterView):
@@ -22,5 +24,9 @@ class NewsDetailView(DetailView):
     queryset = (
         NewsItem.objects.published()
         .select_related("source")
-        .prefetch_related("countries", "programmes", "thematic_areas")
+        .prefetch_related(
+            "countries",
+            Prefetch("programmes", queryset=Programme.objects.published()),
+            "thematic_areas",
+        )
     )

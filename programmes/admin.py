@@ -40,7 +40,7 @@ class SignatoryInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["title", "start_year", "end_year", "status_display", "budget_usd"]
+    list_display = ["title", "start_year", "end_year", "phase_display", "budget_usd"]
     list_filter = ["thematic_areas", "countries", "start_year"]
     search_fields = ["title", "vision", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -65,9 +65,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (_("Links"), {"fields": ["countries", "thematic_areas", "sources"]}),
     ]
 
-    @admin.display(description=_("status"))
-    def status_display(self, programme):
-        return programme.get_status_display()
+    @admin.display(description=_("phase"))
+    def phase_display(self, programme):
+        return programme.get_phase_display()
 
 
 @admin.register(KeyFigure)

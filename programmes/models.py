@@ -4,6 +4,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from editorial.models import Publishable, PublishableQuerySet
+from editorial.richtext import RichTextField
+from images.models import HasImage
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
@@ -131,13 +136,13 @@ class Office(models.Model):
         return reverse("programmes:office_detail", args=[self.slug])
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class ProgrammeQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.prefetch_related("countries", "thematic_areas")
 
 
-class Programme(models.Model):
-    class Status(models.TextChoices):
+class Programme(Publishable, HasImage):
+    class Phase(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
@@ -163,7 +168,7 @@ class Programme(models.Model):
         help_text=_("What the source says when it gives no exact date."),
     )
     vision = models.TextField(_("vision or summary"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
     countries = models.ManyToManyField(
         Country, blank=True, related_name="programmes", verbose_name=_("countries")
     )
@@ -175,9 +180,11 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-start_year", "title"]
+        permissions = [("publish_programme", "Can publish, unpublish and schedule programmes")]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
 
@@ -188,21 +195,23 @@ class Programme(models.Model):
         return reverse("programmes:detail", args=[self.slug])
 
     def clean(self):
+        super().clean()
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": _("The end year cannot be before the start year.")})
 
     @property
-    def status(self):
-        """Derived from the years, never stored: a programme runs to the end of its end year."""
+    def phase(self):
+        """Planned, active or completed: derived from the years, never stored; a programme runs
+        to the end of its end year. (Its publishing state is `status`.)"""
         year = timezone.localdate().year
         if year < self.start_year:
-            return self.Status.PLANNED
+            return self.Phase.PLANNED
         if year > self.end_year:
-            return self.Status.COMPLETED
-        return self.Status.ACTIVE
+            return self.Phase.COMPLETED
+        return self.Phase.ACTIVE
 
-    def get_status_display(self):
-        return self.status.label
+    def get_phase_display(self):
+        return self.phase.label
 
     @property
     def period(self):

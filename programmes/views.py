@@ -11,12 +11,16 @@ def latest_news(related_manager):
 
 
 class ProgrammeListView(ListView):
-    queryset = Programme.objects.with_related()
+    queryset = Programme.objects.published().with_related()
 
 
 class ProgrammeDetailView(DetailView):
-    queryset = Programme.objects.with_related().prefetch_related(
-        Prefetch("signatories", queryset=Signatory.objects.select_related("country")), "sources"
+    queryset = (
+        Programme.objects.published()
+        .with_related()
+        .prefetch_related(
+            Prefetch("signatories", queryset=Signatory.objects.select_related("country")), "sources"
+        )
     )
 
     def get_context_data(self, **kwargs):
@@ -30,7 +34,9 @@ class CountryListView(ListView):
 
 
 class CountryDetailView(DetailView):
-    queryset = Country.objects.prefetch_related("offices", "programmes", "sources")
+    queryset = Country.objects.prefetch_related(
+        "offices", Prefetch("programmes", queryset=Programme.objects.published()), "sources"
+    )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(news=latest_news(self.object.news_items), **kwargs)

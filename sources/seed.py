@@ -14,6 +14,8 @@ import pycountry
 from django.db import transaction
 from django.utils.text import slugify
 
+from editorial.models import Status
+from editorial.richtext import paragraphs_to_html
 from news.models import NewsItem
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from sources.models import SourceDocument
@@ -182,7 +184,10 @@ def seed(mapping=None):
                 "launched_on": entry.get("launched_on"),
                 "date_note": entry.get("date_note", ""),
                 "vision": corpus.take(entry["vision"], entry["sources"]),
-                "description": corpus.take(entry["description"], entry["sources"]),
+                "description": paragraphs_to_html(
+                    corpus.take(entry["description"], entry["sources"])
+                ),
+                "status": Status.PUBLISHED,
             },
         )
         programmes[entry["slug"]] = programme
@@ -225,10 +230,10 @@ def seed(mapping=None):
                 "title": corpus.take(entry["title"], slugs),
                 "date": entry.get("date"),
                 "summary": corpus.take(entry["summary"], slugs),
-                "body": corpus.take(entry["body"], slugs),
+                "body": paragraphs_to_html(corpus.take(entry["body"], slugs)),
                 "source": documents[entry["source"]],
                 "original_publisher": entry.get("original_publisher", ""),
-                "status": NewsItem.Status.PUBLISHED,
+                "status": Status.PUBLISHED,
             },
         )
         if is_new:

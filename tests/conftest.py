@@ -68,6 +68,7 @@ def programme(db, kazakhstan, drugs):
         start_year=2015,
         end_year=2019,
         budget_usd=70_000_000,
+        status="published",
     )
     programme.countries.add(kazakhstan)
     programme.thematic_areas.add(drugs)

@@ -72,12 +72,12 @@ def test_bulk_publish_and_unpublish(staff_client, make_news):
         "/admin/news/newsitem/", {"action": "publish", "_selected_action": [draft.pk]}
     )
     draft.refresh_from_db()
-    assert draft.is_published
+    assert draft.status == NewsItem.Status.PUBLISHED
     staff_client.post(
         "/admin/news/newsitem/", {"action": "unpublish", "_selected_action": [draft.pk]}
     )
     draft.refresh_from_db()
-    assert not draft.is_published
+    assert draft.status != NewsItem.Status.PUBLISHED
 
 
 def test_bulk_publish_refuses_an_image_without_alt_text(staff_client, make_news):
@@ -88,7 +88,7 @@ def test_bulk_publish_refuses_an_image_without_alt_text(staff_client, make_news)
         follow=True,
     )
     draft.refresh_from_db()
-    assert not draft.is_published
+    assert draft.status != NewsItem.Status.PUBLISHED
     assert "add alt text to the images of" in response.text
 
 

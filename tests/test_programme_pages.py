@@ -57,15 +57,15 @@ def test_programme_page_hides_draft_news(client, programme, make_news):
 @pytest.mark.parametrize(
     ("today", "status"),
     [
-        (datetime.date(2014, 12, 31), Programme.Status.PLANNED),
-        (datetime.date(2015, 1, 1), Programme.Status.ACTIVE),
-        (datetime.date(2019, 12, 31), Programme.Status.ACTIVE),
-        (datetime.date(2020, 1, 1), Programme.Status.COMPLETED),
+        (datetime.date(2014, 12, 31), Programme.Phase.PLANNED),
+        (datetime.date(2015, 1, 1), Programme.Phase.ACTIVE),
+        (datetime.date(2019, 12, 31), Programme.Phase.ACTIVE),
+        (datetime.date(2020, 1, 1), Programme.Phase.COMPLETED),
     ],
 )
 def test_programme_status_follows_the_calendar(programme, monkeypatch, today, status):
     monkeypatch.setattr("programmes.models.timezone.localdate", lambda: today)
-    assert programme.status == status
+    assert programme.phase == status
 
 
 def test_country_list_groups_countries_by_sub_region(client, seeded):
@@ -153,7 +153,11 @@ def test_list_pages_query_count_does_not_grow(client, make_news, count_queries, 
                 name=f"Office {n}", slug=f"office-{n}", kind="programme", country=country
             )
             programme = Programme.objects.create(
-                title=f"Programme {n}", slug=f"programme-{n}", start_year=2020, end_year=2024
+                title=f"Programme {n}",
+                slug=f"programme-{n}",
+                start_year=2020,
+                end_year=2024,
+                status="published",
             )
             programme.countries.add(country)
             make_news(countries=[country], programmes=[programme])

@@ -12,7 +12,7 @@ def home(request):
         "home.html",
         {
             "news": NewsItem.objects.published().for_listing()[:HOME_NEWS_COUNT],
-            "programmes": Programme.objects.all(),
+            "programmes": Programme.objects.published(),
             "offices": Office.objects.filter(is_open=True).select_related("country"),
             "key_figures": KeyFigure.objects.select_related("source"),
         },

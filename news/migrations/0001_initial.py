@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import news.models
+import images.validation
 from django.db import migrations, models
 
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField(blank=True, db_index=True, help_text='When it happened or was first published. Empty if the source gives none.', null=True, verbose_name='date')),
                 ('summary', models.TextField(help_text='One or two sentences shown in lists and search results.', verbose_name='summary')),
                 ('body', models.TextField(help_text='Separate paragraphs with an empty line.', verbose_name='body')),
-                ('image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP.', upload_to='news/%Y/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), news.models.validate_image_size], verbose_name='image')),
+                ('image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP.', upload_to='news/%Y/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), images.validation.validate_image_upload], verbose_name='image')),
                 ('image_alt', models.CharField(blank=True, help_text='Describe the picture for people who cannot see it. Required with an image.', max_length=300, verbose_name='image alt text')),
                 ('image_credit', models.CharField(blank=True, max_length=200, verbose_name='image credit')),
                 ('original_publisher', models.CharField(blank=True, help_text='For a repost: who first published this story.', max_length=200, verbose_name='original publisher')),
