@@ -32,7 +32,7 @@ class NewsFilter(django_filters.FilterSet):
         label=_("Programme"),
         field_name="programmes",
         to_field_name="slug",
-        queryset=Programme.objects.published(),
+        queryset=lambda request: Programme.objects.published(),
         empty_label=_("All programmes"),
         error_messages={
             "invalid_choice": _(

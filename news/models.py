@@ -6,11 +6,19 @@ from simple_history.models import HistoricalRecords
 from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
+from programmes.models import Programme
 
 
 class NewsItemQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.prefetch_related("countries")
+
+    def for_detail(self):
+        return self.select_related("source").prefetch_related(
+            "countries",
+            models.Prefetch("programmes", queryset=Programme.objects.published()),
+            "thematic_areas",
+        )
 
 
 class NewsItem(Publishable, HasImage):
@@ -33,10 +41,16 @@ class NewsItem(Publishable, HasImage):
     )
     body = RichTextField(_("body"))
     countries = models.ManyToManyField(
-        "programmes.Country", blank=True, related_name="news_items", verbose_name=_("countries")
+        "programmes.Country",
+        blank=True,
+        related_name="news_items",
+        verbose_name=_("countries"),
     )
     programmes = models.ManyToManyField(
-        "programmes.Programme", blank=True, related_name="news_items", verbose_name=_("programmes")
+        "programmes.Programme",
+        blank=True,
+        related_name="news_items",
+        verbose_name=_("programmes"),
     )
     thematic_areas = models.ManyToManyField(
         "programmes.ThematicArea",
@@ -63,7 +77,7 @@ class NewsItem(Publishable, HasImage):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = NewsItemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-id"]

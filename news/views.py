@@ -1,18 +1,20 @@
 from django.conf import settings
-from django.db.models import Prefetch
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from news.filters import NewsFilter
 from news.models import NewsItem
-from programmes.models import Programme
+
+# Querysets are built in get_queryset, per request: published() compares with the time now.
 
 
 class NewsListView(FilterView):
     filterset_class = NewsFilter
-    queryset = NewsItem.objects.published().for_listing()
     paginate_by = settings.NEWS_PER_PAGE
     template_name = "news/newsitem_list.html"
+
+    def get_queryset(self):
+        return NewsItem.objects.published().for_listing()
 
     def render_to_response(self, context, **kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -21,12 +23,5 @@ class NewsListView(FilterView):
 
 
 class NewsDetailView(DetailView):
-    queryset = (
-        NewsItem.objects.published()
-        .select_related("source")
-        .prefetch_related(
-            "countries",
-            Prefetch("programmes", queryset=Programme.objects.published()),
-            "thematic_areas",
-        )
-    )
+    def get_queryset(self):
+        return NewsItem.objects.published().for_detail()

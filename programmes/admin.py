@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
+from programmes.views import ProgrammeDetailView
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(admin.ModelAdmin):
+class ThematicAreaAdmin(ProtectedWhileInNewsMixin, admin.ModelAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -14,7 +16,7 @@ class ThematicAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ProtectedWhileInNewsMixin, admin.ModelAdmin):
     list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
     list_filter = ["sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
@@ -39,16 +41,19 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["title", "start_year", "end_year", "phase_display", "budget_usd"]
-    list_filter = ["thematic_areas", "countries", "start_year"]
+class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin):
+    list_display = ["title", "start_year", "end_year", "phase_display", "public_state"]
+    list_filter = ["status", "thematic_areas", "countries", "start_year"]
     search_fields = ["title", "vision", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "thematic_areas"]
     filter_horizontal = ["sources"]
     inlines = [SignatoryInline]
+    actions = ["publish", "unpublish"]
+    preview_view_class = ProgrammeDetailView
     fieldsets = [
         (None, {"fields": ["title", "slug", "vision", "description"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "expire_at"]}),
         (
             _("Dates and budget"),
             {
@@ -59,6 +64,18 @@ class ProgrammeAdmin(admin.ModelAdmin):
                     "launched_on",
                     "date_note",
                     "budget_usd",
+                ]
+            },
+        ),
+        (
+            _("Image"),
+            {
+                "fields": [
+                    "image",
+                    "image_alt",
+                    "image_is_decorative",
+                    "image_caption",
+                    "image_credit",
                 ]
             },
         ),

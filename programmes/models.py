@@ -180,7 +180,7 @@ class Programme(Publishable, HasImage):
     )
 
     objects = ProgrammeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_year", "title"]

@@ -5,23 +5,28 @@ from programmes.models import Country, Office, Programme, Signatory
 
 RELATED_NEWS_LIMIT = 10
 
+# Querysets are built in get_queryset, per request: published() compares with the time now.
+
 
 def latest_news(related_manager):
     return related_manager.published().for_listing()[:RELATED_NEWS_LIMIT]
 
 
 class ProgrammeListView(ListView):
-    queryset = Programme.objects.published().with_related()
+    def get_queryset(self):
+        return Programme.objects.published().with_related()
 
 
 class ProgrammeDetailView(DetailView):
-    queryset = (
-        Programme.objects.published()
-        .with_related()
-        .prefetch_related(
-            Prefetch("signatories", queryset=Signatory.objects.select_related("country")), "sources"
+    def get_queryset(self):
+        return (
+            Programme.objects.published()
+            .with_related()
+            .prefetch_related(
+                Prefetch("signatories", queryset=Signatory.objects.select_related("country")),
+                "sources",
+            )
         )
-    )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(news=latest_news(self.object.news_items), **kwargs)
@@ -34,9 +39,10 @@ class CountryListView(ListView):
 
 
 class CountryDetailView(DetailView):
-    queryset = Country.objects.prefetch_related(
-        "offices", Prefetch("programmes", queryset=Programme.objects.published()), "sources"
-    )
+    def get_queryset(self):
+        return Country.objects.prefetch_related(
+            "offices", Prefetch("programmes", queryset=Programme.objects.published()), "sources"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(news=latest_news(self.object.news_items), **kwargs)

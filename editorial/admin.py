@@ -1,0 +1,263 @@
+"""The admin side of publishing, shared by news items and programmes.
+
+Editors write drafts and submit them for review; publishers publish, unpublish and schedule.
+The form hides what a user may not use and refuses it on the server as well. Every save is
+kept by django-simple-history; a save made on a stale copy is refused (optimistic locking).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from editorial.models import Status
+
+PUBLISHING_FIELDS = ["publish_at", "expire_at"]
+
+
+def publish_permission(model):
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+class PublishableForm(forms.ModelForm):
+    """Adds the version the editor started from, and refuses what the user may not do."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    can_publish = False  # set by PublishableAdmin.get_form for each request
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From the database, not the instance: when a revision is being restored, the instance
+        # is the old copy and carries the old version number.
+        model = type(self.instance)
+        self.fields["version"].initial = (
+            model.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if self.instance.pk
+            else 0
+        )
+        if not self.can_publish and "status" in self.fields:
+            status = self.fields["status"]
+            status.choices = [
+                (value, label) for value, label in status.choices if value != Status.PUBLISHED
+            ]
+            status.error_messages["invalid_choice"] = _(
+                "Only publishers can publish. Choose “In review” to ask a publisher to check it."
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            self.refuse_stale_save(cleaned_data.get("version"))
+        return cleaned_data
+
+    def refuse_stale_save(self, started_from):
+        # The admin wraps the save in a transaction: the lock holds until it commits.
+        current = type(self.instance).objects.select_for_update().get(pk=self.instance.pk)
+        if started_from is None or started_from == current.version:
+            self.instance.version = current.version  # the save counts on from the latest
+            return
+        self.data = self.data.copy()
+        self.data["version"] = current.version  # saving again now replaces their version, knowingly
+        raise ValidationError(stale_save_message(current, started_from))
+
+
+def stale_save_message(current, started_from):
+    latest = current.history.first()
+    base = current.history.filter(version=started_from).first()
+    changed = []
+    if base and latest:
+        changed = [
+            str(type(current)._meta.get_field(change.field).verbose_name)
+            for change in latest.diff_against(base).changes
+            if change.field not in ("version", "updated_at")
+        ]
+    who = (latest.history_user if latest else None) or _("someone else")
+    when = date_format(latest.history_date, "DATETIME_FORMAT") if latest else ""
+    message = _(
+        "Your changes were not saved: %(who)s saved this item at %(when)s, after you opened it."
+    ) % {"who": who, "when": when}
+    if changed:
+        message += " " + _("They changed: %(fields)s.") % {"fields": ", ".join(changed)}
+    return (
+        message
+        + " "
+        + _(
+            "Open the item in a new tab to see their version. If you save this form again, "
+            "your version replaces theirs."
+        )
+    )
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    form = PublishableForm
+    change_form_template = "admin/editorial/change_form.html"
+    preview_view_class = None  # the public DetailView that shows one object
+
+    # Permissions --------------------------------------------------------------------------
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm(publish_permission(self.model))
+
+    def has_change_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not self.has_publish_permission(request)
+        ):
+            return False  # what is public is changed by publishers; editors may still view it
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly += PUBLISHING_FIELDS
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = self.has_publish_permission(request)
+        return form
+
+    # Saving -------------------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        submitted_for_review = obj.status == Status.REVIEW and (
+            not change or "status" in form.changed_data
+        )
+        super().save_model(request, obj, form, change)
+        if submitted_for_review:
+            self.notify_publishers(request, obj)
+
+    def notify_publishers(self, request, obj):
+        publishers = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(email="")
+            .filter(
+                Q(is_superuser=True)
+                | Q(groups__permissions__codename=f"publish_{self.opts.model_name}")
+                | Q(user_permissions__codename=f"publish_{self.opts.model_name}")
+            )
+            .distinct()
+        )
+        recipients = [user.email for user in publishers if user.pk != request.user.pk]
+        if not recipients:
+            return
+        link = request.build_absolute_uri(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        )
+        send_mail(
+            subject=_("For review: %(title)s") % {"title": obj},
+            message=_(
+                "%(user)s submitted “%(title)s” for review.\n\n"
+                "Check it and publish it here:\n%(link)s"
+            )
+            % {"user": request.user.get_full_name() or request.user, "title": obj, "link": link},
+            from_email=None,
+            recipient_list=recipients,
+        )
+
+    # Preview ------------------------------------------------------------------------------
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
+        preview = path(
+            "<path:object_id>/preview/", self.admin_site.admin_view(self.preview), name=name
+        )
+        return [preview, *super().get_urls()]
+
+    def preview(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        view = self.preview_view_class()
+        view.setup(request, slug=obj.slug)
+        view.object = obj
+        context = view.get_context_data(object=obj)
+        context["preview"] = True
+        response = TemplateResponse(request, view.get_template_names(), context)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    # Lists --------------------------------------------------------------------------------
+    @admin.display(description=gettext_lazy("state"), ordering="status")
+    def public_state(self, obj):
+        state = obj.public_state
+        if obj.status == Status.PUBLISHED and obj.publish_at and not obj.is_public:
+            return format_html("{} {}", state, date_format(obj.publish_at, "SHORT_DATETIME_FORMAT"))
+        return state
+
+    # Actions ------------------------------------------------------------------------------
+    @admin.action(
+        permissions=["publish"], description=gettext_lazy("Publish the selected items now")
+    )
+    def publish(self, request, queryset):
+        published, refused = 0, []
+        for obj in queryset:
+            obj.status = Status.PUBLISHED
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                refused.append(f"“{obj}”: {' '.join(error.messages)}")
+                continue
+            obj._change_reason = "Published from the list"
+            obj.save()
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d item published.", "%d items published.", published) % published,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Not published: %(reasons)s") % {"reasons": " ".join(refused)},
+                messages.ERROR,
+            )
+
+    @admin.action(
+        permissions=["publish"],
+        description=gettext_lazy("Unpublish the selected items (back to draft)"),
+    )
+    def unpublish(self, request, queryset):
+        count = 0
+        for obj in queryset.filter(status=Status.PUBLISHED):
+            obj.status = Status.DRAFT
+            obj._change_reason = "Unpublished from the list"
+            obj.save()
+            count += 1
+        self.message_user(
+            request, ngettext("%d item unpublished.", "%d items unpublished.", count) % count
+        )
+
+
+class ProtectedWhileInNewsMixin:
+    """Refuses to delete what news items still link to (a country, programme or thematic area):
+    the news would lose the link silently otherwise."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected += [
+                _("News item “%(title)s” links to %(name)s") % {"title": item, "name": obj}
+                for item in obj.news_items.all()
+            ]
+        return deleted, counts, perms_needed, protected

@@ -1,0 +1,301 @@
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from editorial.models import Status
+from news.models import NewsItem
+from programmes.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+CHANGE_URL = "/admin/news/newsitem/{}/change/"
+ADD_URL = "/admin/news/newsitem/add/"
+
+
+def make_user(name, group=None, **extra):
+    user = get_user_model().objects.create_user(
+        name, f"{name}@unodc.example", None, is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(client):
+    return make_user("editor", "Editors")
+
+
+@pytest.fixture
+def publisher():
+    return make_user("publisher", "Publishers")
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def form_data(item=None, **overrides):
+    data = {
+        "title": item.title if item else "Seizure on the border",
+        "slug": item.slug if item else "seizure-on-the-border",
+        "date": item.date.isoformat() if item and item.date else "2026-11-20",
+        "summary": item.summary if item else "Officers seized heroin.",
+        "body": item.body if item else "<p>Officers seized heroin.</p>",
+        "status": item.status if item else Status.DRAFT,
+        "version": item.version if item else "",
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "original_publisher": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_groups_come_from_a_migration_with_the_publish_permission_only_for_publishers():
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    publishers = set(
+        Group.objects.get(name="Publishers").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_newsitem", "change_newsitem", "change_programme", "add_office"} <= editors
+    assert "publish_newsitem" not in editors and "delete_country" not in editors
+    assert {"publish_newsitem", "publish_programme", "delete_country"} <= publishers
+    assert editors < publishers
+
+
+def test_editor_is_not_offered_publish_and_a_crafted_post_is_refused(client, editor):
+    login(client, editor)
+    page = client.get(ADD_URL).text
+    assert 'value="published"' not in page
+    assert 'name="publish_at"' not in page  # scheduling is for publishers
+
+    response = client.post(
+        ADD_URL, form_data(status=Status.PUBLISHED, publish_at_0="2026-01-01", publish_at_1="00:00")
+    )
+    assert response.status_code == 200
+    assert "Only publishers can publish" in response.text
+    assert not NewsItem.objects.exists()
+
+
+def test_editor_cannot_publish_with_the_bulk_action(client, editor, make_news):
+    draft = make_news(status=Status.REVIEW)
+    login(client, editor)
+    assert "Publish the selected items" not in client.get("/admin/news/newsitem/").text
+    client.post("/admin/news/newsitem/", {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Status.REVIEW
+
+
+def test_editor_can_view_but_not_change_or_delete_a_published_item(client, editor, make_news):
+    item = make_news(title="Live story")
+    login(client, editor)
+    page = client.get(CHANGE_URL.format(item.pk))
+    assert page.status_code == 200
+    assert 'name="title"' not in page.text  # read-only view
+    response = client.post(CHANGE_URL.format(item.pk), form_data(item, title="Vandalised"))
+    assert response.status_code == 403
+    assert (
+        client.post(f"/admin/news/newsitem/{item.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    item.refresh_from_db()
+    assert item.title == "Live story"
+
+
+def test_editor_submits_for_review_and_publishers_are_emailed(client, editor, publisher):
+    make_user("other-editor", "Editors")
+    login(client, editor)
+    response = client.post(ADD_URL, form_data(status=Status.REVIEW))
+    assert response.status_code == 302
+    item = NewsItem.objects.get()
+    assert item.status == Status.REVIEW
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["publisher@unodc.example"]
+    assert "Seizure on the border" in mail.outbox[0].subject
+    assert f"/admin/news/newsitem/{item.pk}/change/" in mail.outbox[0].body
+
+
+def test_saving_a_draft_sends_no_email(client, editor, publisher):
+    login(client, editor)
+    client.post(ADD_URL, form_data())
+    assert mail.outbox == []
+
+
+def test_publishers_see_what_awaits_review_on_the_admin_index(client, publisher, make_news):
+    make_news(status=Status.REVIEW)
+    make_news(status=Status.REVIEW)
+    make_news(status=Status.DRAFT)
+    login(client, publisher)
+    page = client.get("/admin/").text
+    assert "2 news items await review" in page
+    assert "/admin/news/newsitem/?status__exact=review" in page
+    listed = client.get("/admin/news/newsitem/?status__exact=review")
+    assert len(listed.context["cl"].result_list) == 2
+
+
+def test_publisher_schedules_an_item_that_appears_and_expires_on_time(client, publisher):
+    login(client, publisher)
+    client.post(
+        ADD_URL,
+        form_data(
+            status=Status.PUBLISHED,
+            publish_at_0="2026-12-01",
+            publish_at_1="09:00:00",
+            expire_at_0="2026-12-31",
+            expire_at_1="18:00:00",
+        ),
+    )
+    item = NewsItem.objects.get()
+    client.logout()
+    tashkent = timezone.get_current_timezone()
+    moments = [
+        (datetime.datetime(2026, 12, 1, 8, 59, tzinfo=tashkent), 404),
+        (datetime.datetime(2026, 12, 1, 9, 0, tzinfo=tashkent), 200),
+        (datetime.datetime(2026, 12, 31, 17, 59, tzinfo=tashkent), 200),
+        (datetime.datetime(2026, 12, 31, 18, 0, tzinfo=tashkent), 404),
+    ]
+    for moment, status in moments:
+        with time_machine.travel(moment, tick=False):
+            assert client.get(item.get_absolute_url()).status_code == status, moment
+            listed = "Seizure on the border" in client.get("/en/news/").text
+            assert listed == (status == 200), moment
+
+
+def test_expiry_before_publish_time_is_refused(client, publisher):
+    login(client, publisher)
+    response = client.post(
+        ADD_URL,
+        form_data(
+            status=Status.PUBLISHED,
+            publish_at_0="2026-12-01",
+            publish_at_1="09:00:00",
+            expire_at_0="2026-11-30",
+            expire_at_1="09:00:00",
+        ),
+    )
+    assert "The expiry time must come after the publish time." in response.text
+    assert not NewsItem.objects.exists()
+
+
+def test_preview_shows_a_draft_with_a_banner_to_staff_only(client, editor, make_news):
+    draft = make_news(title="Not yet public", status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    preview_url = f"/admin/news/newsitem/{draft.pk}/preview/"
+    anonymous = client.get(preview_url)
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+
+    login(client, editor)
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    assert "Preview — not published" in response.text
+    assert "<h1>Not yet public</h1>" in response.text
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert f'href="{preview_url}"' in client.get(CHANGE_URL.format(draft.pk)).text
+
+
+def test_programme_preview_renders_the_public_template(client, publisher, programme):
+    programme.status = Status.DRAFT
+    programme.save()
+    login(client, publisher)
+    response = client.get(f"/admin/programmes/programme/{programme.pk}/preview/")
+    assert response.status_code == 200
+    assert "Preview — not published" in response.text
+    assert "US$70 million" in response.text
+
+
+def test_every_save_keeps_a_revision_with_who_and_when(client, publisher, make_news):
+    item = make_news(title="First title", status=Status.DRAFT)
+    login(client, publisher)
+    client.post(CHANGE_URL.format(item.pk), form_data(item, title="Second title"))
+    item.refresh_from_db()
+    latest = item.history.first()
+    assert latest.title == "Second title"
+    assert latest.history_user == publisher
+    assert item.history.count() == 2
+    history_page = client.get(f"/admin/news/newsitem/{item.pk}/history/").text
+    assert "First title" in history_page and "Second title" in history_page
+
+
+def test_a_revision_can_be_restored_from_the_admin(client, publisher, make_news):
+    item = make_news(title="Original title", status=Status.DRAFT)
+    login(client, publisher)
+    client.post(CHANGE_URL.format(item.pk), form_data(item, title="Mistaken title"))
+    original = item.history.earliest()
+    revert_url = f"/admin/news/newsitem/{item.pk}/history/{original.history_id}/"
+    assert client.get(revert_url).status_code == 200
+    item.refresh_from_db()
+    response = client.post(revert_url, form_data(item, title="Original title", version=""))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Original title"
+    assert item.history.count() == 3
+
+
+def test_a_save_on_a_stale_copy_is_refused_and_says_what_changed(client, editor, make_news):
+    item = make_news(title="Starting title", status=Status.DRAFT)
+    opened_version = item.version
+    other = make_user("colleague", "Editors")
+    login(client, other)
+    client.post(CHANGE_URL.format(item.pk), form_data(item, title="Colleague's title"))
+
+    login(client, editor)
+    stale = client.post(
+        CHANGE_URL.format(item.pk),
+        form_data(item, title="My title", summary="My summary", version=opened_version),
+    )
+    assert stale.status_code == 200
+    assert "Your changes were not saved: colleague saved this item" in stale.text
+    assert "They changed: title." in stale.text
+    assert 'value="My summary"' in stale.text or "My summary" in stale.text  # nothing lost
+    item.refresh_from_db()
+    assert item.title == "Colleague's title"
+
+    # Saving again, knowingly, replaces their version.
+    again = client.post(
+        CHANGE_URL.format(item.pk),
+        form_data(item, title="My title", version=stale.context["adminform"].form.data["version"]),
+    )
+    assert again.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "My title"
+
+
+@pytest.mark.parametrize(
+    ("url", "lookup"),
+    [
+        ("/admin/programmes/country/", {"iso_code": "KZ"}),
+        ("/admin/programmes/thematicarea/", {"slug": "drugs"}),
+        ("/admin/programmes/programme/", {"slug": "programme-for-central-asia-2015-2019"}),
+    ],
+)
+def test_deleting_what_news_links_to_is_refused(client, seeded, url, lookup):
+    model = {
+        "country": "programmes.Country",
+        "thematicarea": "programmes.ThematicArea",
+        "programme": "programmes.Programme",
+    }[url.rstrip("/").rsplit("/", 1)[1]]
+    from django.apps import apps
+
+    obj = apps.get_model(model).objects.get(**lookup)
+    login(client, make_user("root", is_superuser=True))
+    response = client.post(
+        url, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
+    assert response.status_code == 200
+    assert "News item “" in response.text and "links to" in response.text
+    assert apps.get_model(model).objects.filter(pk=obj.pk).exists()
+
+
+def test_draft_programmes_are_hidden_everywhere(client, seeded):
+    programme = Programme.objects.get(slug="programme-for-central-asia-2022-2025")
+    programme.status = Status.DRAFT
+    programme.save()
+    assert client.get(programme.get_absolute_url()).status_code == 404
+    for url in ["/en/", "/en/programmes/", "/en/countries/kazakhstan/", "/en/news/"]:
+        assert programme.title not in client.get(url).text, url
