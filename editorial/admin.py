@@ -100,6 +100,7 @@ def stale_save_message(current, started_from):
 class PublishableAdmin(SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
+    object_history_template = "admin/editorial/object_history.html"
     preview_view_class = None  # the public DetailView that shows one object
 
     # Permissions --------------------------------------------------------------------------
@@ -179,7 +180,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
         preview = path(
             "<path:object_id>/preview/", self.admin_site.admin_view(self.preview), name=name
         )
-        return [preview, *super().get_urls()]
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_revisions),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_compare",
+        )
+        return [preview, compare, *super().get_urls()]
 
     def preview(self, request, object_id):
         obj = self.get_object(request, object_id)
@@ -196,6 +202,39 @@ class PublishableAdmin(SimpleHistoryAdmin):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    # Revisions ----------------------------------------------------------------------------
+    def compare_revisions(self, request, object_id):
+        """Two revisions side by side, field by field: ?older=<history id>&newer=<history id>."""
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        revisions = list(obj.history.select_related("history_user"))
+        by_id = {str(revision.history_id): revision for revision in revisions}
+        older = by_id.get(request.GET.get("older"), revisions[-1])
+        newer = by_id.get(request.GET.get("newer"), revisions[0])
+        changes = [
+            {
+                "field": self.model._meta.get_field(change.field).verbose_name,
+                "older": change.old,
+                "newer": change.new,
+            }
+            for change in newer.diff_against(older).changes
+            if change.field not in ("version", "updated_at")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare revisions of %(item)s") % {"item": obj},
+            "opts": self.opts,
+            "original": obj,
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+        }
+        return TemplateResponse(request, "admin/editorial/compare.html", context)
 
     # Lists --------------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("state"), ordering="status")

@@ -299,3 +299,21 @@ def test_draft_programmes_are_hidden_everywhere(client, seeded):
     assert client.get(programme.get_absolute_url()).status_code == 404
     for url in ["/en/", "/en/programmes/", "/en/countries/kazakhstan/", "/en/news/"]:
         assert programme.title not in client.get(url).text, url
+
+
+def test_two_revisions_can_be_compared_field_by_field(client, publisher, make_news):
+    item = make_news(title="First title", summary="Same summary", status=Status.DRAFT)
+    login(client, publisher)
+    client.post(CHANGE_URL.format(item.pk), form_data(item, title="Second title"))
+    older, newer = item.history.earliest(), item.history.latest()
+    history = client.get(f"/admin/news/newsitem/{item.pk}/history/").text
+    assert "Compare two revisions" in history
+    response = client.get(
+        f"/admin/news/newsitem/{item.pk}/history/compare/",
+        {"older": older.history_id, "newer": newer.history_id},
+    )
+    assert response.status_code == 200
+    assert [c["field"] for c in response.context["changes"]] == ["title"]
+    assert "<td>First title</td><td>Second title</td>" in response.text
+    bad = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", {"older": "x' OR 1"})
+    assert bad.status_code == 200  # an unknown revision falls back to the oldest

@@ -3,8 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from unodc_site import views
+
+admin.site.site_header = _("UNODC ROCA — site administration")
+admin.site.site_title = _("UNODC ROCA admin")
+admin.site.index_title = _("Content")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
