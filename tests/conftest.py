@@ -1,9 +1,13 @@
 import datetime
+import os
+import shutil
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from playwright.sync_api import sync_playwright
 
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
@@ -85,3 +89,119 @@ def count_queries():
         return len(context.captured_queries)
 
     return count
+
+
+# ---------------------------------------------------------------- browser tests (Playwright)
+# Chromium is the Debian package (never `playwright install`). Without it the browser tests are
+# skipped on a developer machine and fail in CI (env CI set), so CI cannot pass without them.
+# Point CHROMIUM_PATH at another executable to override the lookup of `chromium` on PATH.
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Nothing leaves the machine: every host name fails to resolve except the test server's.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+TIMEOUT_MS = 10_000
+
+
+def chromium_path():
+    """CHROMIUM_PATH if set (even to nothing usable), else `chromium` on PATH; None if absent."""
+    if "CHROMIUM_PATH" in os.environ:
+        path = os.environ["CHROMIUM_PATH"]
+        return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
+    return shutil.which("chromium")
+
+
+def running_in_ci():
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# One browser for the module, closed when its tests are done: while Playwright runs, this thread
+# has a running event loop and DJANGO_ALLOW_ASYNC_UNSAFE is set, neither of which may leak into
+# later tests (a subprocess would inherit the variable and fail `check --deploy`, for one).
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        reason = (
+            "Chromium not found (set CHROMIUM_PATH or put `chromium` on PATH; "
+            "Debian: apt-get install chromium)"
+        )
+        if running_in_ci():
+            pytest.fail(f"{reason}; the browser tests are required in CI.", pytrace=False)
+        pytest.skip(reason)
+    # Playwright's sync API keeps an event loop running in this thread; Django would refuse DB use.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def site(browser, live_server):
+    """Base URL of the running site with the real seed loaded.
+
+    The URL uses 127.0.0.1, the one host the browser may resolve (the server listens there).
+    """
+    # pytest-django's live server answers /static/ itself through the finders, which do not know
+    # the hashed names of the manifest storage (404 for every stylesheet); pass those requests on
+    # to WhiteNoise, which serves the collected files as in production.
+    server = live_server.thread.httpd
+    if isinstance(server.get_app(), StaticFilesHandler):
+        server.set_app(server.get_app().application)
+    seed()
+    return live_server.url.replace("://localhost:", "://127.0.0.1:")
+
+
+class Problems:
+    """What went wrong in the browser while a test ran: console errors and failed requests."""
+
+    def __init__(self, page):
+        self.console_errors = []
+        self.failed_requests = []
+        self.bad_responses = []
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and self.console_errors.append(msg.text),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        page.on(
+            "requestfailed",
+            lambda request: self.failed_requests.append(f"{request.url}: {request.failure}"),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and self.bad_responses.append(f"{response.status} {response.url}")
+            ),
+        )
+
+    def all(self):
+        return self.console_errors + self.failed_requests + self.bad_responses
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.problems = Problems(page)
+    yield page
+    context.close()
