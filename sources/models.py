@@ -1,6 +1,16 @@
+from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+class SourceDocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents the public may read: those behind published news, and those no news item
+        was made from (the reference texts). An imported document stays hidden with its draft."""
+        news = apps.get_model("news", "NewsItem").objects.filter(source=OuterRef("pk"))
+        return self.filter(Exists(news.published()) | ~Exists(news))
 
 
 class SourceDocument(models.Model):
@@ -30,6 +40,8 @@ class SourceDocument(models.Model):
         help_text=_("For a repost: who first published the text, as the document states it."),
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["filename"]

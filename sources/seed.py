@@ -18,6 +18,7 @@ from editorial.models import Status
 from editorial.richtext import paragraphs_to_html
 from news.models import NewsItem
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
+from sources.importer import DocumentError, read_document
 from sources.models import SourceDocument
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +47,10 @@ class Corpus:
             path = DOCUMENTS_DIR / entry["file"]
             if not path.is_file():
                 raise SeedError(f"Document {entry['file']} is missing from {DOCUMENTS_DIR}.")
-            self.texts[entry["slug"]] = path.read_text(encoding="utf-8")
+            try:
+                self.texts[entry["slug"]] = read_document(path.read_bytes(), path.name)
+            except DocumentError as error:
+                raise SeedError(f"Document {entry['file']}: {' '.join(error.messages)}") from error
 
     def text(self, slug):
         try:

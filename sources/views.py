@@ -4,8 +4,10 @@ from sources.models import SourceDocument
 
 
 class SourceDocumentListView(ListView):
-    model = SourceDocument
+    def get_queryset(self):
+        return SourceDocument.objects.public()
 
 
 class SourceDocumentDetailView(DetailView):
-    model = SourceDocument
+    def get_queryset(self):
+        return SourceDocument.objects.public()

@@ -179,3 +179,14 @@ def test_list_pages_query_count_does_not_grow(client, make_news, count_queries, 
 )
 def test_detail_pages_query_count_is_small(client, seeded, count_queries, url):
     assert count_queries(lambda: client.get(url)) <= 8
+
+
+def test_a_document_behind_a_draft_is_not_public(client, seeded):
+    item = NewsItem.objects.get(slug="regional-cooperation-key-in-countering-drug-routes")
+    document = item.source
+    assert client.get(document.get_absolute_url()).status_code == 200
+    item.status = "draft"
+    item.save()
+    assert client.get(document.get_absolute_url()).status_code == 404
+    assert document.title not in client.get("/en/sources/").text
+    assert client.get("/en/sources/about-unodc-in-central-asia/").status_code == 200
