@@ -12,9 +12,14 @@ class HasImage(models.Model):
         _("image"),
         upload_to="images/%Y/",
         blank=True,
+        width_field="image_width",
+        height_field="image_height",
         validators=[validate_image_upload],
         help_text=_("JPEG, PNG or WebP. Location and camera data are removed when it is saved."),
     )
+    # Kept with the row so that pages never open the original (in object storage) to size it.
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
         _("alt text"),
         max_length=300,

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from editorial.admin import PublishableAdmin
+from editorial.admin import PublishableAdmin, PublishableForm
+from images.forms import ImageUploadFormMixin
 from news.models import NewsItem
 from news.views import NewsDetailView
+
+
+class NewsItemForm(ImageUploadFormMixin, PublishableForm):
+    pass
 
 
 @admin.register(NewsItem)
@@ -16,6 +21,7 @@ class NewsItemAdmin(PublishableAdmin):
     autocomplete_fields = ["countries", "programmes", "thematic_areas", "source"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
+    form = NewsItemForm
     preview_view_class = NewsDetailView
     fieldsets = [
         (None, {"fields": ["title", "slug", "date", "summary", "body"]}),

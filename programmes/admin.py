@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin
+from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin, PublishableForm
+from images.forms import ImageUploadFormMixin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from programmes.views import ProgrammeDetailView
 
@@ -40,6 +41,10 @@ class SignatoryInline(admin.TabularInline):
     autocomplete_fields = ["country"]
 
 
+class ProgrammeForm(ImageUploadFormMixin, PublishableForm):
+    pass
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin):
     list_display = ["title", "start_year", "end_year", "phase_display", "public_state"]
@@ -50,6 +55,7 @@ class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin):
     filter_horizontal = ["sources"]
     inlines = [SignatoryInline]
     actions = ["publish", "unpublish"]
+    form = ProgrammeForm
     preview_view_class = ProgrammeDetailView
     fieldsets = [
         (None, {"fields": ["title", "slug", "vision", "description"]}),

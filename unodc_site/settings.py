@@ -112,6 +112,7 @@ STORAGES = {
 
 # Uploaded images: refused above this size before Pillow opens them.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 # HTTPS=true behind TLS in production; off for `make run` and the test server on 127.0.0.1.
 HTTPS = env.bool("HTTPS", default=False)

@@ -1,0 +1,31 @@
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from images.processing import without_metadata
+from images.validation import validate_image_upload
+
+
+class ImageUploadField(forms.ImageField):
+    """Django's ImageField, with our checks first so that the editor reads why a file is refused.
+
+    Django's own check calls every failure "not an image or a corrupted image", including a
+    picture that is simply too large in pixels.
+    """
+
+    def to_python(self, data):
+        if isinstance(data, UploadedFile):
+            validate_image_upload(data)
+        return super().to_python(data)
+
+
+class ImageUploadFormMixin:
+    """For the form of a model with HasImage: check a new upload, then store a clean copy."""
+
+    class Meta:
+        field_classes = {"image": ImageUploadField}
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):  # not the image already stored, nor a cleared one
+            return without_metadata(image)
+        return image
