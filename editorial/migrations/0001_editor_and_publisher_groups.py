@@ -1,49 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Items with a publishing state: editors may delete them while they are not public.
-PUBLISHABLE = {"news": ["newsitem"], "programmes": ["programme", "signatory"]}
-# Always public: editors may add and correct them, only publishers delete them.
-REFERENCE = {"programmes": ["office", "country"]}
-READ_ONLY = {"programmes": ["thematicarea", "keyfigure"], "sources": ["sourcedocument"]}
-PUBLISH = {("news", "publish_newsitem"), ("programmes", "publish_programme")}
-
-
-def codenames(models, actions):
-    return {(app, f"{action}_{model}") for app, names in models.items() for model in names
-            for action in actions}
-
-
-def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-
-    def permissions(pairs):
-        wanted = [p for p in Permission.objects.select_related("content_type")
-                  if (p.content_type.app_label, p.codename) in pairs]
-        missing = pairs - {(p.content_type.app_label, p.codename) for p in wanted}
-        assert not missing, f"permissions missing: {missing}"
-        return wanted
-
-    # The admin also stops editors changing or deleting a news item or programme that is public.
-    editor = (
-        codenames(PUBLISHABLE, ["add", "change", "delete", "view"])
-        | codenames(REFERENCE, ["add", "change", "view"])
-        | codenames(READ_ONLY, ["view"])
-    )
-    publisher = editor | codenames(REFERENCE, ["delete"]) | PUBLISH
-    Group.objects.get_or_create(name="Editors")[0].permissions.set(permissions(editor))
-    Group.objects.get_or_create(name="Publishers")[0].permissions.set(permissions(publisher))
-
-
-def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Publishers"]).delete()
+from editorial.roles import create_groups, remove_groups
 
 
 class Migration(migrations.Migration):
