@@ -24,7 +24,7 @@ def create_groups(apps, schema_editor=None):
     # Permissions are normally created after all migrations; the groups need them now.
     # (A migration's app configs have no models_module, which create_permissions requires.)
     for app_config in apps.get_app_configs():
-        models_module = app_config.models_module
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = models_module
