@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.models import Status
@@ -70,16 +71,29 @@ class PublishableForm(forms.ModelForm):
         raise ValidationError(stale_save_message(current, started_from))
 
 
+def changes_between(older, newer):
+    """(field, old value, new value) for each field two revisions differ in, as editors know
+    them: a translated text by language ("title [ru]"), not the untranslated column beside it."""
+    model = newer.instance_type
+    translated = (
+        set(translator.get_options_for_model(model).fields)
+        if model in translator.get_registered_models()
+        else set()
+    )
+    for change in newer.diff_against(older).changes:
+        if change.field in translated or change.field in ("version", "updated_at"):
+            continue
+        if not change.old and not change.new:  # empty before and after (None and "")
+            continue
+        yield model._meta.get_field(change.field), change.old, change.new
+
+
 def stale_save_message(current, started_from):
     latest = current.history.first()
     base = current.history.filter(version=started_from).first()
     changed = []
     if base and latest:
-        changed = [
-            str(type(current)._meta.get_field(change.field).verbose_name)
-            for change in latest.diff_against(base).changes
-            if change.field not in ("version", "updated_at")
-        ]
+        changed = [str(field.verbose_name) for field, _old, _new in changes_between(base, latest)]
     who = (latest.history_user if latest else None) or _("someone else")
     when = date_format(latest.history_date, "DATETIME_FORMAT") if latest else ""
     message = _(
@@ -216,13 +230,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
         older = by_id.get(request.GET.get("older"), revisions[-1])
         newer = by_id.get(request.GET.get("newer"), revisions[0])
         changes = [
-            {
-                "field": self.model._meta.get_field(change.field).verbose_name,
-                "older": change.old,
-                "newer": change.new,
-            }
-            for change in newer.diff_against(older).changes
-            if change.field not in ("version", "updated_at")
+            {"field": field.verbose_name, "older": old, "newer": new}
+            for field, old, new in changes_between(older, newer)
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm
 from images.forms import ImageUploadFormMixin
@@ -12,7 +13,7 @@ class NewsItemForm(ImageUploadFormMixin, PublishableForm):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(PublishableAdmin):
+class NewsItemAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ["title", "date", "public_state", "updated_at"]
     list_filter = ["status", "countries", "thematic_areas", "programmes"]
     search_fields = ["title", "summary", "body"]

@@ -1,7 +1,6 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
@@ -77,7 +76,6 @@ class NewsItem(Publishable, HasImage):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = NewsItemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-id"]

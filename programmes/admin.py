@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin, PublishableForm
 from images.forms import ImageUploadFormMixin
@@ -8,7 +9,7 @@ from programmes.views import ProgrammeDetailView
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(ProtectedWhileInNewsMixin, admin.ModelAdmin):
+class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -17,7 +18,7 @@ class ThematicAreaAdmin(ProtectedWhileInNewsMixin, admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ProtectedWhileInNewsMixin, admin.ModelAdmin):
+class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
     list_filter = ["sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
@@ -26,7 +27,7 @@ class CountryAdmin(ProtectedWhileInNewsMixin, admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(TranslationAdmin):
     list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
     list_filter = ["kind", "is_open", "country"]
     search_fields = ["name", "city", "description"]
@@ -46,7 +47,7 @@ class ProgrammeForm(ImageUploadFormMixin, PublishableForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin):
+class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin):
     list_display = ["title", "start_year", "end_year", "phase_display", "public_state"]
     list_filter = ["status", "thematic_areas", "countries", "start_year"]
     search_fields = ["title", "vision", "description"]
@@ -94,7 +95,7 @@ class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
+class KeyFigureAdmin(TranslationAdmin):
     list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
     list_filter = ["label"]
     search_fields = ["label", "quote"]

@@ -4,7 +4,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
@@ -147,7 +146,7 @@ class Programme(Publishable, HasImage):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
 
-    title = models.CharField(_("title"), max_length=300, unique=True)
+    title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
@@ -180,7 +179,6 @@ class Programme(Publishable, HasImage):
     )
 
     objects = ProgrammeQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_year", "title"]

@@ -5,6 +5,7 @@ nothing and never overwrites an editor's work. Every text is checked against its
 before anything is written; one failed check and nothing is saved.
 """
 
+import gettext
 import hashlib
 import tomllib
 from collections import Counter
@@ -28,6 +29,13 @@ MAPPING_FILE = HERE / "seed.toml"
 
 class SeedError(Exception):
     pass
+
+
+def russian_country_name(iso_code):
+    """The Russian name from pycountry's copy of the ISO 3166 translations, never typed here."""
+    record = pycountry.countries.get(alpha_2=iso_code)
+    russian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
+    return russian.gettext(getattr(record, "common_name", None) or record.name)
 
 
 def _flat(text):
@@ -141,7 +149,8 @@ def seed(mapping=None):
         countries[entry["iso_code"]], is_new = Country.objects.get_or_create(
             iso_code=entry["iso_code"],
             defaults={
-                "name": entry["name"],
+                "name_en": entry["name"],
+                "name_ru": russian_country_name(entry["iso_code"]),
                 "slug": slugify(entry["name"]),
                 "sub_region": entry["sub_region"],
                 "covered_by_roca": entry["covered_by_roca"],

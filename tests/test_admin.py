@@ -109,6 +109,8 @@ def news_form(**overrides):
         "original_publisher": "",
     }
     data.update(overrides)
+    for field in ["title", "summary", "body"]:  # the admin edits each language side by side
+        data[f"{field}_en"] = data.pop(field)
     return data
 
 
@@ -167,7 +169,7 @@ def test_programme_end_before_start_is_refused(staff_client, db):
     response = staff_client.post(
         "/admin/programmes/programme/add/",
         {
-            "title": "Backwards",
+            "title_en": "Backwards",
             "slug": "backwards",
             "start_year": "2020",
             "end_year": "2019",

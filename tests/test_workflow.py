@@ -56,6 +56,9 @@ def form_data(item=None, **overrides):
         "original_publisher": "",
     }
     data.update(overrides)
+    # The admin edits each language side by side: title_en, title_ru, …
+    for field in ["title", "summary", "body"]:
+        data[f"{field}_en"] = data.pop(field)
     return data
 
 
@@ -251,7 +254,7 @@ def test_a_save_on_a_stale_copy_is_refused_and_says_what_changed(client, editor,
     )
     assert stale.status_code == 200
     assert "Your changes were not saved: colleague saved this item" in stale.text
-    assert "They changed: title." in stale.text
+    assert "They changed: title [en]." in stale.text
     assert 'value="My summary"' in stale.text or "My summary" in stale.text  # nothing lost
     item.refresh_from_db()
     assert item.title == "Colleague's title"
@@ -313,7 +316,7 @@ def test_two_revisions_can_be_compared_field_by_field(client, publisher, make_ne
         {"older": older.history_id, "newer": newer.history_id},
     )
     assert response.status_code == 200
-    assert [c["field"] for c in response.context["changes"]] == ["title"]
+    assert [c["field"] for c in response.context["changes"]] == ["title [en]"]
     assert "<td>First title</td><td>Second title</td>" in response.text
     bad = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", {"older": "x' OR 1"})
     assert bad.status_code == 200  # an unknown revision falls back to the oldest

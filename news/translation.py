@@ -1,0 +1,14 @@
+import simple_history
+from modeltranslation.translator import TranslationOptions, register
+
+from news.models import NewsItem
+
+
+@register(NewsItem)
+class NewsItemTranslation(TranslationOptions):
+    fields = ["title", "summary", "body"]
+
+
+# Revision history is registered here, after the translation fields exist, so that every
+# revision keeps both languages.
+simple_history.register(NewsItem, excluded_fields=["updated_at"])
