@@ -71,3 +71,23 @@ def test_static_css_is_served_with_a_hashed_name(client, db):
     html = client.get("/en/").text
     assert "/static/css/site." in html and '.css"' in html
     assert 'href="/static/css/site.css"' not in html
+
+
+@pytest.mark.django_db
+def test_interface_is_in_russian_with_russian_dates_and_money(client, seeded):
+    news = client.get("/ru/news/").text
+    assert "<h1>Новости</h1>" in news
+    assert "Показать новости" in news and "Все страны" in news
+    assert "3 новости" in news
+    assert '<time datetime="2015-05-08">8 мая 2015 г.</time>' in news
+    home = client.get("/ru/").text
+    assert "Последние новости" in home
+    assert "26 млн долл. США" in home
+    assert "14,5 млн долл. США" in home
+
+
+@pytest.mark.django_db
+def test_country_names_in_russian_come_from_the_iso_translations(client, seeded):
+    html = client.get("/ru/countries/").text
+    assert "Казахстан" in html and "Российская Федерация" in html
+    assert "Kazakhstan" not in html
