@@ -7,11 +7,19 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
 from sources.seed import seed
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request to /ru/ leaves Russian active in the thread; each test starts in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,64 @@
+"""The sitemap: every public page in English and Russian, each with its other-language twin.
+
+Drafts, scheduled and expired items are left out by the same published() querysets the pages use;
+items() runs per request, so an item enters and leaves on time.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from news.models import NewsItem
+from programmes.models import Country, Office, Programme
+
+
+class BothLanguagesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class FixedPagesSitemap(BothLanguagesSitemap):
+    def items(self):
+        return [
+            "home",
+            "about",
+            "news:list",
+            "programmes:list",
+            "programmes:country_list",
+            "programmes:office_list",
+        ]
+
+    def location(self, url_name):
+        return reverse(url_name)
+
+
+class NewsSitemap(BothLanguagesSitemap):
+    def items(self):
+        return NewsItem.objects.published()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ProgrammeSitemap(BothLanguagesSitemap):
+    def items(self):
+        return Programme.objects.published()
+
+
+class CountrySitemap(BothLanguagesSitemap):
+    def items(self):
+        return Country.objects.all()
+
+
+class OfficeSitemap(BothLanguagesSitemap):
+    def items(self):
+        return Office.objects.all()
+
+
+SITEMAPS = {
+    "pages": FixedPagesSitemap,
+    "news": NewsSitemap,
+    "programmes": ProgrammeSitemap,
+    "countries": CountrySitemap,
+    "offices": OfficeSitemap,
+}
