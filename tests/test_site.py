@@ -91,3 +91,23 @@ def test_country_names_in_russian_come_from_the_iso_translations(client, seeded)
     html = client.get("/ru/countries/").text
     assert "Казахстан" in html and "Российская Федерация" in html
     assert "Kazakhstan" not in html
+
+
+@pytest.mark.django_db
+def test_missing_russian_text_falls_back_to_english_with_a_note_and_lang(client, seeded):
+    from news.models import NewsItem
+
+    item = NewsItem.objects.get(slug="central-asia-new-regional-cooperation-platform")
+    html = client.get(f"/ru/news/{item.slug}/").text
+    assert "Этот текст пока не переведён на русский язык" in html
+    assert f'<h1 lang="en">{item.title}</h1>' in html
+    assert '<div class="prose" lang="en">' in html
+
+    item.title_ru = "Центральная Азия: новая платформа регионального сотрудничества"
+    item.body_ru = "<p>На днях УНП ООН и пять стран Центральной Азии подписали программу.</p>"
+    item.save()
+    html = client.get(f"/ru/news/{item.slug}/").text
+    assert "Этот текст пока не переведён" not in html
+    assert "<h1>Центральная Азия: новая платформа регионального сотрудничества</h1>" in html
+    english = client.get(f"/en/news/{item.slug}/").text
+    assert "Этот текст" not in english and "<h1>Central Asia: new regional" in english
