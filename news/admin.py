@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm
+from images.admin import IMAGE_FIELDSET
 from images.forms import ImageUploadFormMixin
 from news.models import NewsItem
 from news.views import NewsDetailView
@@ -36,18 +37,7 @@ class NewsItemAdmin(PublishableAdmin, TranslationAdmin):
                 ),
             },
         ),
-        (
-            _("Image"),
-            {
-                "fields": [
-                    "image",
-                    "image_alt",
-                    "image_is_decorative",
-                    "image_caption",
-                    "image_credit",
-                ]
-            },
-        ),
+        IMAGE_FIELDSET,
         (_("Links"), {"fields": ["countries", "programmes", "thematic_areas"]}),
         (_("Provenance"), {"fields": ["source", "original_publisher", "created_at", "updated_at"]}),
     ]

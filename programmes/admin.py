@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin, PublishableForm
+from images.admin import IMAGE_FIELDSET
 from images.forms import ImageUploadFormMixin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from programmes.views import ProgrammeDetailView
@@ -74,18 +75,7 @@ class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdm
                 ]
             },
         ),
-        (
-            _("Image"),
-            {
-                "fields": [
-                    "image",
-                    "image_alt",
-                    "image_is_decorative",
-                    "image_caption",
-                    "image_credit",
-                ]
-            },
-        ),
+        IMAGE_FIELDSET,
         (_("Links"), {"fields": ["countries", "thematic_areas", "sources"]}),
     ]
 
