@@ -72,7 +72,8 @@ class NewsFeed(Feed):
         return news_filter.request.path + filter_query(news_filter)
 
     def items(self, news_filter):
-        return news_filter.qs[:FEED_LENGTH]
+        # Newest first even when q is given (the news list orders q results by relevance).
+        return news_filter.qs.order_by(*NewsItem._meta.ordering)[:FEED_LENGTH]
 
     # item_title: Syndication escapes the title once more than XML needs, since readers show an
     # RSS title as HTML; an Atom title is plain text (AtomNewsFeed below).

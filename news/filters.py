@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
+from search.indexes import NEWS_FIELDS
+from search.queries import matching
 
 
 def years_with_news():
@@ -67,8 +68,5 @@ class NewsFilter(django_filters.FilterSet):
         fields = ["q", "country", "programme", "theme", "year"]
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        return queryset
+        """The site search's match, most relevant first; the other filters narrow it further."""
+        return matching(queryset, value, NEWS_FIELDS)

@@ -6,6 +6,7 @@ from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
 from programmes.models import Programme
+from search.indexes import NEWS_FIELDS, SearchVectorIndex, search_vector
 
 
 class NewsItemQuerySet(PublishableQuerySet):
@@ -79,7 +80,11 @@ class NewsItem(Publishable, HasImage):
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-id"]
-        indexes = [models.Index(fields=["status", "-date"], name="news_status_date_idx")]
+        indexes = [
+            models.Index(fields=["status", "-date"], name="news_status_date_idx"),
+            SearchVectorIndex(search_vector(NEWS_FIELDS, "en"), name="news_search_en_idx"),
+            SearchVectorIndex(search_vector(NEWS_FIELDS, "ru"), name="news_search_ru_idx"),
+        ]
         permissions = [("publish_newsitem", "Can publish, unpublish and schedule news items")]
         verbose_name = _("news item")
         verbose_name_plural = _("news items")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
+from search.indexes import PROGRAMME_FIELDS, SearchVectorIndex, search_vector
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
@@ -182,6 +183,14 @@ class Programme(Publishable, HasImage):
 
     class Meta:
         ordering = ["-start_year", "title"]
+        indexes = [
+            SearchVectorIndex(
+                search_vector(PROGRAMME_FIELDS, "en"), name="programme_search_en_idx"
+            ),
+            SearchVectorIndex(
+                search_vector(PROGRAMME_FIELDS, "ru"), name="programme_search_ru_idx"
+            ),
+        ]
         permissions = [("publish_programme", "Can publish, unpublish and schedule programmes")]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.postgres",
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "sources",
     "programmes",
     "news",
+    "search",
 ]
 
 MIDDLEWARE = [

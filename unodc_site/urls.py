@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("news.urls")),
     path("", include("programmes.urls")),
     path("sources/", include("sources.urls")),
+    path("search/", include("search.urls")),
 )
 
 if settings.DEBUG:

@@ -1,0 +1,263 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+
+from news.filters import NewsFilter
+from news.models import NewsItem
+from programmes.models import Office, Programme
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/en/search/"
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+def result_titles(response):
+    return [result.title for result in response.context["results"]]
+
+
+@pytest.mark.parametrize(
+    ("address", "search_page"),
+    [
+        ("/en/", "/en/search/"),
+        ("/en/news/", "/en/search/"),
+        ("/en/countries/", "/en/search/"),
+        ("/en/search/?q=drugs", "/en/search/"),
+        ("/ru/about/", "/ru/search/"),
+    ],
+)
+def test_search_box_is_on_every_page(client, db, address, search_page):
+    html = client.get(address).text
+    header = re.search(r"<header.*</header>", html, re.DOTALL).group()
+    form = re.search(r'<form[^>]*role="search".*?</form>', header, re.DOTALL).group()
+    assert f'action="{search_page}"' in form
+    assert '<label for="site-search-q" class="visually-hidden">' in form
+    assert '<input type="search" id="site-search-q" name="q">' in form
+    assert re.search(r'<button type="submit">\w+</button>', form)
+
+
+def test_empty_query_gives_the_form_and_no_results(client, make_news):
+    make_news(title="Anything")
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    assert '<input type="search" id="search-q" name="q" value="">' in response.text
+    assert "results for" not in response.text
+    assert response.context["results"] == []
+
+
+def test_news_programmes_countries_and_offices_are_found_with_their_kind(
+    client, make_news, programme, kazakhstan
+):
+    make_news(title="Drug seizures in Kazakhstan")
+    Office.objects.create(
+        name="Programme office in Kazakhstan", slug="kz", kind="programme", country=kazakhstan
+    )
+    html = client.get(f"{SEARCH}?q=kazakhstan").text
+    assert "3 results for “kazakhstan”" in html
+    for kind, link in [
+        ("News item", '<a href="/en/news/news-item-1/">Drug seizures in Kazakhstan</a>'),
+        ("Country", '<a href="/en/countries/kazakhstan/">Kazakhstan</a>'),
+        ("Office", '<a href="/en/offices/kz/">Programme office in Kazakhstan</a>'),
+    ]:
+        assert re.search(rf'<p class="search-kind">{kind}</p>\s*<h3>{link}</h3>', html)
+    # The programme's own text does not name Kazakhstan.
+    assert "Programme for Central Asia" not in html
+
+
+def test_title_match_ranks_above_body_only_match(client, make_news):
+    make_news(title="Annual report", body="<p>Border management in the region.</p>")
+    make_news(title="Border management training", body="<p>A course.</p>")
+    make_news(title="Unrelated", body="<p>Nothing here.</p>")
+    response = client.get(f"{SEARCH}?q=border management")
+    assert result_titles(response) == ["Border management training", "Annual report"]
+
+
+def test_matching_words_are_highlighted_and_everything_else_escaped(client, make_news):
+    make_news(
+        title="Report <b>bold</b>",
+        summary='Seizures of heroin & opium, "as reported". <script>alert(1)</script>',
+        body="<p>More seizures.<script>alert(2)</script></p>",
+    )
+    html = client.get(f"{SEARCH}?q=heroin").text
+    assert "Seizures of <mark>heroin</mark> &amp; opium, &quot;as reported&quot;." in html
+    assert ">Report &lt;b&gt;bold&lt;/b&gt;</a>" in html
+    assert "<script>" not in html and "<b>" not in html
+
+
+def test_html_query_is_echoed_escaped(client, make_news):
+    make_news(title="A <script> story")
+    html = client.get(SEARCH, {"q": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_rich_text_excerpt_shows_text_not_tags_or_entities(client, make_news):
+    make_news(
+        title="Training",
+        summary="A course.",
+        body='<p>Officers from <a href="https://example.org">Tajikistan</a> &amp; '
+        "Afghanistan&#x27;s border.</p>",
+    )
+    html = client.get(f"{SEARCH}?q=tajikistan").text
+    assert "<mark>Tajikistan</mark> &amp; Afghanistan&#x27;s border." in html
+    assert "example.org" not in html and "&amp;amp;" not in html
+
+
+def test_russian_page_finds_russian_titles_in_any_case(client, make_news):
+    make_news(title="Drug seizures", title_ru="Изъятия наркотиков", slug="seizures")
+    make_news(title="Annual report", title_ru="Годовой отчёт")
+    response = client.get("/ru/search/?q=НАРКОТИКОВ")
+    assert result_titles(response) == ["Изъятия наркотиков"]
+    assert '<a href="/ru/news/seizures/">Изъятия наркотиков</a>' in response.text
+
+
+def test_russian_page_finds_english_text_where_russian_is_missing(client, make_news):
+    make_news(title="Border management training", summary="Officers of Tajikistan.", slug="b")
+    html = client.get("/ru/search/?q=tajikistan").text
+    assert '<a href="/ru/news/b/" lang="en">Border management training</a>' in html
+    assert "Officers of <mark>Tajikistan</mark>." in html
+
+
+def test_english_page_does_not_search_russian_text(client, make_news):
+    make_news(title="Drug seizures", title_ru="Изъятия наркотиков")
+    assert result_titles(client.get(f"{SEARCH}?q=наркотиков")) == []
+
+
+@postgresql_only
+def test_words_are_found_in_other_forms_by_their_stem(client, make_news):
+    make_news(title="Drug seizures", title_ru="Изъятия наркотиков", slug="seizures")
+    assert result_titles(client.get(f"{SEARCH}?q=drugs seizure")) == ["Drug seizures"]
+    assert result_titles(client.get("/ru/search/?q=наркотики")) == ["Изъятия наркотиков"]
+
+
+@postgresql_only
+def test_websearch_syntax_quotes_and_minus(client, make_news):
+    make_news(title="Drug trafficking routes")
+    make_news(title="Human trafficking and drug use")
+    assert result_titles(client.get(f'{SEARCH}?q="drug trafficking"')) == [
+        "Drug trafficking routes"
+    ]
+    assert result_titles(client.get(f"{SEARCH}?q=trafficking -human")) == [
+        "Drug trafficking routes"
+    ]
+
+
+def test_only_what_the_public_may_see_is_found(client, make_news, kazakhstan):
+    now = timezone.now()
+    make_news(title="Secret published")
+    make_news(title="Secret draft", status=NewsItem.Status.DRAFT)
+    make_news(title="Secret in review", status=NewsItem.Status.REVIEW)
+    make_news(title="Secret scheduled", publish_at=now + datetime.timedelta(days=1))
+    make_news(title="Secret expired", expire_at=now - datetime.timedelta(days=1))
+    Programme.objects.create(
+        title="Secret draft programme", slug="secret", start_year=2020, end_year=2024
+    )
+    html = client.get(f"{SEARCH}?q=secret").text
+    assert "1 result for “secret”" in html
+    assert "Secret published" in html
+    for hidden in ["Secret draft", "Secret in review", "Secret scheduled", "Secret expired"]:
+        assert hidden not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        "drug" * 2_500,
+        "a " * 5_000,
+        "Наркотики " * 1_000,
+        "drug\x00s",
+        "\x00",
+        "'",
+        '"',
+        '"unclosed phrase',
+        "' OR 1=1 --",
+        "'; DROP TABLE news_newsitem; --",
+        "<script>alert(1)</script>",
+        "&|!:*()",
+        "a & b | !c <-> d:* (e",
+        "-",
+        "or",
+        "😀 drugs 💊",
+        "   ",
+        "\u200b",
+        "\\",
+        "%",
+        "_",
+        "[a-z]+.*",
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_any_query_gives_a_page(client, make_news, query, language):
+    make_news(title="Drug seizures")
+    response = client.get(f"/{language}/search/", {"q": query})
+    assert response.status_code == 200
+    assert 'id="search-q"' in response.text
+
+
+def test_query_is_trimmed_to_200_characters(client, make_news):
+    response = client.get(SEARCH, {"q": "x" * 10_000})
+    assert len(response.context["query"]) == 200
+
+
+def test_news_list_words_combine_with_the_other_filters(client, make_news, kazakhstan):
+    make_news(title="Seizures in Kazakhstan", countries=[kazakhstan])
+    make_news(title="Report", summary="Seizures elsewhere.")
+    make_news(title="Training in Kazakhstan", countries=[kazakhstan])
+    response = client.get("/en/news/?q=seizures&country=kazakhstan")
+    assert response.status_code == 200
+    assert [item.title for item in response.context["object_list"]] == ["Seizures in Kazakhstan"]
+
+
+def test_news_list_words_are_ordered_by_relevance(client, make_news):
+    make_news(title="Report", summary="Border management.", date=datetime.date(2020, 1, 1))
+    make_news(title="Border management", date=datetime.date(2010, 1, 1))
+    response = client.get("/en/news/?q=border management")
+    assert [item.title for item in response.context["object_list"]] == [
+        "Border management",
+        "Report",
+    ]
+
+
+@pytest.mark.parametrize("query", ["' OR 1=1 --", "<script>", "&|!:*()", "😀", "-", '"'])
+def test_news_list_any_short_query_gives_a_page(client, make_news, query):
+    make_news(title="Drug seizures")
+    assert client.get("/en/news/", {"q": query}).status_code == 200
+
+
+def test_search_page_query_count_does_not_grow_with_items(
+    client, make_news, kazakhstan, count_queries
+):
+    def add(count):
+        for _ in range(count):
+            make_news(countries=[kazakhstan])
+
+    add(3)
+    with_3 = count_queries(lambda: client.get(f"{SEARCH}?q=item"))
+    add(47)
+    assert count_queries(lambda: client.get(f"{SEARCH}?q=item")) == with_3
+    assert with_3 <= 4
+
+
+def test_results_are_capped_per_kind(client, make_news):
+    for _ in range(15):
+        make_news()
+    response = client.get(f"{SEARCH}?q=item")
+    assert len(response.context["results"]) == 10
+    assert 'href="/en/news/?q=item"' in response.text
+
+
+@postgresql_only
+def test_news_search_is_answered_from_the_gin_index(make_news):
+    make_news(title="Drug seizures")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for language in ["en", "ru"]:
+        with translation.override(language):
+            queryset = NewsFilter({"q": "drugs"}, queryset=NewsItem.objects.all()).qs
+            assert f"news_search_{language}_idx" in queryset.explain()
