@@ -19,6 +19,14 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The outside checkers the tests and bench/ run (axe-core, the Nu HTML Checker, Lighthouse), pinned
+# in package.json and package-lock.json. No install scripts: vnu-jar's would download a Java when
+# none is found; the tests use the machine's (.ci/run installs it). Without npm the checks that
+# need these are skipped locally (and fail under CI).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else echo "npm not found: the accessibility and HTML checks will be skipped (install Node.js 20 and npm)." >&2; fi
+
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed
@@ -32,7 +40,7 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn unodc_site.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
-test: install
+test: install node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -42,4 +50,4 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

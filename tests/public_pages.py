@@ -1,0 +1,52 @@
+"""One address of every public page type, in each language, on the seeded content.
+
+The accessibility and HTML validity checks visit these; a new page type belongs here.
+"""
+
+from contextlib import suppress
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def public_pages(language):
+    """(name, path, expected status) of each page type, with records from sources/seed.toml."""
+    with translation.override(language):
+        news = reverse("news:list")
+        pages = [
+            ("home", reverse("home"), 200),
+            ("news list", news, 200),
+            ("news list, filtered", f"{news}?country=kazakhstan&theme=terrorism", 200),
+            ("news list, unknown filter value", f"{news}?country=atlantis", 400),
+            (
+                "news detail",
+                reverse(
+                    "news:detail", args=["2018-annual-report-together-making-the-region-safer"]
+                ),
+                200,
+            ),
+            ("programme list", reverse("programmes:list"), 200),
+            (
+                "programme detail",
+                reverse("programmes:detail", args=["programme-for-central-asia-2015-2019"]),
+                200,
+            ),
+            ("country list", reverse("programmes:country_list"), 200),
+            ("country detail", reverse("programmes:country_detail", args=["kazakhstan"]), 200),
+            ("office list", reverse("programmes:office_list"), 200),
+            (
+                "office detail",
+                reverse("programmes:office_detail", args=["regional-office-for-central-asia"]),
+                200,
+            ),
+            ("about", reverse("about"), 200),
+            ("source list", reverse("sources:list"), 200),
+            ("source detail", reverse("sources:detail", args=["annual-report-2018"]), 200),
+        ]
+        with suppress(NoReverseMatch):  # only once the site search is installed
+            pages.append(("search results", f"{reverse('search:results')}?q=drugs", 200))
+        pages.append(("page not found", f"/{language}/no-such-page/", 404))
+    return [(f"{name} ({language})", path, status) for name, path, status in pages]
