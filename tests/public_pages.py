@@ -45,6 +45,7 @@ def public_pages(language):
             ("about", reverse("about"), 200),
             ("source list", reverse("sources:list"), 200),
             ("source detail", reverse("sources:detail", args=["annual-report-2018"]), 200),
+            ("API documentation", reverse("api:docs"), 200),
         ]
         with suppress(NoReverseMatch):  # only once the site search is installed
             pages.append(("search results", f"{reverse('search:results')}?q=drugs", 200))

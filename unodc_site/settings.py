@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
     "django_prose_editor",
     "imagekit",
     "simple_history",
@@ -42,9 +45,11 @@ INSTALLED_APPS = [
     "programmes",
     "news",
     "search",
+    "api",
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",  # first: it must answer before anything else does
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,3 +161,31 @@ LOGGING = {
 }
 
 NEWS_PER_PAGE = 10
+
+# The public API (/api/v1/, api/): Django REST framework with drf-spectacular, because they are
+# mature and maintained, generate the OpenAPI 3 schema from the code, and bring throttling,
+# pagination and content negotiation ready-made. Read-only, anonymous and JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_RATE_LIMIT", default="120/minute")},
+    # The rate is counted per client address: behind the TLS proxy, the last X-Forwarded-For one.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=1 if HTTPS else 0),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UNODC ROCA public API",
+    "DESCRIPTION": "Published news, programmes, countries, offices and thematic areas of the "
+    "UNODC Regional Office for Central Asia, in English and Russian. Read-only.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Anyone may read the API from a browser on another site; the rest of the site is not shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -1,0 +1,208 @@
+"""What one record of the API holds, in the language of the request.
+
+Translated fields give the request's language, or English where the Russian is missing; such
+fields are named in "fallback_fields", as the pages say "shown in English". URLs are absolute and
+point to the public page in the request's language.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import get_language
+from drf_spectacular.utils import extend_schema_field
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+from rest_framework import serializers
+
+from news.models import NewsItem
+from programmes.models import Country, Office, Programme, ThematicArea
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+class PageURLField(serializers.Field):
+    """The absolute address of the object's public page (its get_absolute_url)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return absolute(self.context["request"], obj.get_absolute_url())
+
+
+extend_schema_field({"type": "string", "format": "uri"})(PageURLField)
+
+
+class SourceSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = PageURLField()
+
+
+class CountryRefSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = Country
+        fields = ["slug", "name", "iso_code", "url"]
+
+
+class ThematicAreaRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ThematicArea
+        fields = ["slug", "name"]
+
+
+class ProgrammeRefSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+
+    class Meta:
+        model = Programme
+        fields = ["slug", "title", "url"]
+
+
+class BudgetSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        source="budget_usd", max_digits=14, decimal_places=2, coerce_to_string=False
+    )
+    currency = serializers.SerializerMethodField()
+
+    def get_currency(self, programme) -> str:
+        return "USD"
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A public record: its fields, and which of them are shown in English as a fallback."""
+
+    fallback_fields = serializers.SerializerMethodField()
+
+    def get_fallback_fields(self, obj) -> list[str]:
+        language = get_language()
+        if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+            return []
+        translated = translator.get_options_for_model(type(obj)).fields
+        return [
+            field
+            for field in self.Meta.fields
+            if field in translated
+            and getattr(obj, field)
+            and not getattr(obj, build_localized_fieldname(field, language))
+        ]
+
+
+class NewsItemSerializer(RecordSerializer):
+    url = PageURLField()
+    countries = CountryRefSerializer(many=True)
+    programmes = ProgrammeRefSerializer(many=True)
+    thematic_areas = ThematicAreaRefSerializer(many=True)
+    sources = SourceSerializer(source="source_documents", many=True)
+
+    class Meta:
+        model = NewsItem
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "date",
+            "summary",
+            "body",
+            "original_publisher",
+            "countries",
+            "programmes",
+            "thematic_areas",
+            "sources",
+            "updated_at",
+            "fallback_fields",
+        ]
+
+
+class ProgrammeSerializer(RecordSerializer):
+    url = PageURLField()
+    phase = serializers.CharField()
+    budget = serializers.SerializerMethodField()
+    countries = CountryRefSerializer(many=True)
+    thematic_areas = ThematicAreaRefSerializer(many=True)
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "vision",
+            "description",
+            "start_year",
+            "end_year",
+            "phase",
+            "signed_on",
+            "launched_on",
+            "date_note",
+            "budget",
+            "countries",
+            "thematic_areas",
+            "sources",
+            "fallback_fields",
+        ]
+
+    @extend_schema_field(BudgetSerializer(allow_null=True))
+    def get_budget(self, programme):
+        """The whole budget in US dollars, as a number; null where no source gives it."""
+        if programme.budget_usd is None:
+            return None
+        return BudgetSerializer(programme).data
+
+
+class CountrySerializer(RecordSerializer):
+    url = PageURLField()
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = Country
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "iso_code",
+            "sub_region",
+            "covered_by_roca",
+            "description",
+            "sources",
+            "fallback_fields",
+        ]
+
+
+class OfficeSerializer(RecordSerializer):
+    url = PageURLField()
+    country = CountryRefSerializer()
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = Office
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "kind",
+            "city",
+            "country",
+            "year_established",
+            "is_open",
+            "description",
+            "sources",
+            "fallback_fields",
+        ]
+
+
+class ThematicAreaSerializer(RecordSerializer):
+    news_url = serializers.SerializerMethodField()
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = ThematicArea
+        fields = ["slug", "name", "description", "news_url", "sources", "fallback_fields"]
+
+    def get_news_url(self, area) -> str:
+        """A thematic area has no page of its own: the public news list filtered by it."""
+        path = f"{reverse('news:list')}?theme={area.slug}"
+        return absolute(self.context["request"], path)

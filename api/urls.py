@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import SimpleRouter
+
+from api import views
+
+router = SimpleRouter()
+router.register("news", views.NewsItemViewSet, basename="news")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("countries", views.CountryViewSet, basename="country")
+router.register("offices", views.OfficeViewSet, basename="office")
+router.register("thematic-areas", views.ThematicAreaViewSet, basename="thematic-area")
+
+app_name = "api"
+urlpatterns = [
+    path("", views.docs, name="docs"),
+    path("v1/openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("v1/", include(router.urls)),
+]
