@@ -1,0 +1,96 @@
+"""CSV and JSON downloads of public lists, streamed row by row in the language of the page.
+
+A view passes the column names and a generator of records (dicts); the records are made one
+batch at a time while the response is sent, so memory does not grow with the number of rows
+(bench/export_memory.py measures it).
+"""
+
+import csv
+import json
+from itertools import islice
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
+from django.utils import translation
+
+BATCH_SIZE = 500
+LIST_SEPARATOR = "; "
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection");
+# a leading single quote makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Echo:
+    """The file csv.writer writes to: writerow() returns the line instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def neutralised(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(value):
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(str(part) for part in value)
+    return neutralised(value)
+
+
+def batches(records, language):
+    """The records in lists of BATCH_SIZE, each made with the page's language active.
+
+    The response is iterated after the view has returned, under ASGI in another thread, where
+    the request's language is no longer active; the titles and the /en/ or /ru/ of the URLs
+    depend on it.
+    """
+    records = iter(records)
+    while True:
+        with translation.override(language):
+            batch = list(islice(records, BATCH_SIZE))
+        if not batch:
+            return
+        yield batch
+
+
+def attachment(response, name, extension):
+    language = translation.get_language()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{language}.{extension}"'
+    return response
+
+
+def csv_download(name, columns, records):
+    """UTF-8 with a byte order mark, so that spreadsheets read the Cyrillic correctly."""
+    writer = csv.writer(Echo())
+    language = translation.get_language()
+
+    def lines():
+        yield "\ufeff" + writer.writerow(columns)
+        for batch in batches(records, language):
+            yield "".join(
+                writer.writerow([csv_cell(record[column]) for column in columns])
+                for record in batch
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    return attachment(response, name, "csv")
+
+
+def json_download(name, records):
+    """A JSON array of objects, one per line, with Cyrillic written as such."""
+    language = translation.get_language()
+
+    def chunks():
+        before = "["
+        for batch in batches(records, language):
+            yield before + ",".join(
+                "\n" + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
+                for record in batch
+            )
+            before = ","
+        yield "[]\n" if before == "[" else "\n]\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    return attachment(response, name, "json")
