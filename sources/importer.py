@@ -379,7 +379,8 @@ def _mentions(patterns, text):
     return re.search(whole_words, text, re.IGNORECASE) is not None
 
 
-def _russian_iso_names():
+def russian_iso_names():
+    """Russian for an ISO 3166 English name, from pycountry's copy of the translations."""
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"]).gettext
 
 
@@ -411,7 +412,7 @@ def _programme_mentioned(programme, text):
 
 def suggest_links(text):
     """The countries, offices, programmes and thematic areas in the database the text names."""
-    russian = _russian_iso_names()
+    russian = russian_iso_names()
     offices = [
         office
         for office in Office.objects.all()

@@ -5,7 +5,6 @@ nothing and never overwrites an editor's work. Every text is checked against its
 before anything is written; one failed check and nothing is saved.
 """
 
-import gettext
 import hashlib
 import tomllib
 from collections import Counter
@@ -19,7 +18,7 @@ from editorial.models import Status
 from editorial.richtext import paragraphs_to_html
 from news.models import NewsItem
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
-from sources.importer import DocumentError, read_document
+from sources.importer import DocumentError, read_document, russian_iso_names
 from sources.models import SourceDocument
 
 HERE = Path(__file__).resolve().parent
@@ -34,8 +33,7 @@ class SeedError(Exception):
 def russian_country_name(iso_code):
     """The Russian name from pycountry's copy of the ISO 3166 translations, never typed here."""
     record = pycountry.countries.get(alpha_2=iso_code)
-    russian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
-    return russian.gettext(getattr(record, "common_name", None) or record.name)
+    return russian_iso_names()(getattr(record, "common_name", None) or record.name)
 
 
 def _flat(text):
