@@ -1,0 +1,469 @@
+"""Synthetic news items for benchmarks (bench/load.py), never for a real site.
+
+    manage.py bench_data --news 100000     # add 100,000 items
+    manage.py bench_data --clear           # delete every synthetic item, and only those
+
+Every item is marked three ways: its slug starts with "synthetic-", its title with "[Synthetic] "
+and its original publisher is SYNTHETIC_PUBLISHER; --clear deletes what carries all three marks.
+The texts are made from word lists, in English and for about a third of the items in Russian
+too, so that search and the database's statistics see a realistic mix of words.
+"""
+
+import datetime
+import random
+import sys
+from itertools import batched
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils.html import escape
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from editorial.models import Status
+from news.models import NewsItem
+from programmes.models import Country, Programme, ThematicArea
+
+SLUG_PREFIX = "synthetic-"
+TITLE_PREFIX = "[Synthetic] "
+SYNTHETIC_PUBLISHER = "Synthetic benchmark data (manage.py bench_data)"
+DEFAULT_RANDOM_SEED = 20_061_007
+BATCH_SIZE = 2000
+FIRST_DAY = datetime.date(2006, 1, 1)
+DAYS = (datetime.date(2025, 12, 31) - FIRST_DAY).days
+UNDATED_SHARE = 0.005
+RUSSIAN_SHARE = 0.35
+CENTRAL_ASIA_SHARE = 0.85
+
+# (English, Russian) pairs; the Russian of drugs is the genitive ("120 kg of heroin").
+TOPICS = [
+    ("border control", "пограничный контроль"),
+    ("countering drug trafficking", "противодействие незаконному обороту наркотиков"),
+    ("anti-corruption measures", "меры по борьбе с коррупцией"),
+    ("precursor control", "контроль над прекурсорами"),
+    ("HIV prevention among people who use drugs", "профилактика ВИЧ среди потребителей наркотиков"),
+    ("cybercrime investigations", "расследование киберпреступлений"),
+    ("prison reform", "реформа пенитенциарной системы"),
+    ("countering money laundering", "противодействие отмыванию денег"),
+    ("juvenile justice", "ювенальная юстиция"),
+    ("countering the financing of terrorism", "противодействие финансированию терроризма"),
+    ("forensic science", "судебная экспертиза"),
+    ("container control", "контроль контейнерных перевозок"),
+    ("trafficking in persons", "торговля людьми"),
+    ("smuggling of migrants", "незаконный ввоз мигрантов"),
+    ("financial investigations", "финансовые расследования"),
+    ("drug demand reduction", "сокращение спроса на наркотики"),
+    ("criminal intelligence analysis", "анализ криминальной разведки"),
+    ("mutual legal assistance", "взаимная правовая помощь"),
+    ("drug treatment and care", "лечение наркозависимости"),
+    ("wildlife crime", "преступления против дикой природы"),
+]
+DRUGS = [
+    ("heroin", "героина"),
+    ("hashish", "гашиша"),
+    ("opium", "опия"),
+    ("methamphetamine", "метамфетамина"),
+    ("cannabis", "каннабиса"),
+    ("precursor chemicals", "химических прекурсоров"),
+    ("synthetic drugs", "синтетических наркотиков"),
+    ("tramadol", "трамадола"),
+]
+OFFICERS = [
+    ("border guards", "пограничники"),
+    ("customs officers", "таможенники"),
+    ("drug control agency officers", "сотрудники агентства по контролю за наркотиками"),
+    ("police officers", "сотрудники полиции"),
+    ("prosecutors", "прокуроры"),
+    ("judges", "судьи"),
+    ("mobile interagency team members", "члены мобильных межведомственных групп"),
+    ("border liaison officers", "сотрудники пограничных пунктов связи"),
+]
+CITIES = [
+    ("Almaty", "Алматы"),
+    ("Astana", "Астана"),
+    ("Bishkek", "Бишкек"),
+    ("Osh", "Ош"),
+    ("Dushanbe", "Душанбе"),
+    ("Khorog", "Хорог"),
+    ("Tashkent", "Ташкент"),
+    ("Termez", "Термез"),
+    ("Ashgabat", "Ашхабад"),
+    ("Baku", "Баку"),
+    ("Tbilisi", "Тбилиси"),
+    ("Yerevan", "Ереван"),
+]
+# Plain words for the sentences that carry no facts, so that the texts do not repeat verbatim.
+ADJECTIVES = [
+    "regional",
+    "national",
+    "practical",
+    "joint",
+    "new",
+    "comprehensive",
+    "effective",
+    "modern",
+    "sustainable",
+    "transparent",
+    "accountable",
+    "specialised",
+    "international",
+    "interagency",
+    "operational",
+    "strategic",
+    "technical",
+    "legal",
+    "preventive",
+    "community-based",
+    "evidence-based",
+    "gender-sensitive",
+    "secure",
+]
+NOUNS = [
+    "cooperation",
+    "capacity",
+    "equipment",
+    "training",
+    "seizure",
+    "investigation",
+    "evidence",
+    "procedure",
+    "legislation",
+    "strategy",
+    "assessment",
+    "partnership",
+    "dialogue",
+    "coordination",
+    "database",
+    "laboratory",
+    "curriculum",
+    "guidance",
+    "prosecution",
+    "integrity",
+    "oversight",
+    "prevention",
+    "treatment",
+    "rehabilitation",
+    "awareness",
+    "checkpoint",
+    "corridor",
+    "route",
+    "network",
+    "intelligence",
+    "analysis",
+    "workshop",
+]
+VERBS = [
+    "discussed",
+    "reviewed",
+    "strengthened",
+    "presented",
+    "agreed",
+    "improved",
+    "shared",
+    "examined",
+    "adopted",
+    "supported",
+    "developed",
+    "endorsed",
+    "tested",
+    "evaluated",
+]
+PARTNERS = [
+    "the European Union",
+    "Japan",
+    "the United States",
+    "the Russian Federation",
+    "Norway",
+    "Germany",
+    "Finland",
+    "Canada",
+    "the OSCE",
+    "the CSTO",
+    "CARICC",
+    "the World Customs Organization",
+]
+RUSSIAN_WORDS = [
+    "сотрудничество",
+    "оборудование",
+    "обучение",
+    "изъятие",
+    "расследование",
+    "законодательство",
+    "стратегия",
+    "партнёрство",
+    "координация",
+    "лаборатория",
+    "профилактика",
+    "лечение",
+    "реабилитация",
+    "граница",
+    "маршрут",
+    "анализ",
+    "семинар",
+    "эксперты",
+    "опыт",
+    "рекомендации",
+    "мониторинг",
+    "доноры",
+    "безопасность",
+]
+
+
+class SyntheticNews:
+    """One random generator, and the facts and sentences of each item drawn from it."""
+
+    def __init__(self, seed, countries, programmes, areas):
+        self.random = random.Random(seed)
+        self.central_asia = [c for c in countries if c.sub_region == "central-asia"] or countries
+        self.countries = countries
+        self.programmes = programmes
+        self.areas = areas
+
+    def pick(self, options):
+        return self.random.choice(options)
+
+    def country(self):
+        pool = self.central_asia if self.random.random() < CENTRAL_ASIA_SHARE else self.countries
+        return self.pick(pool)
+
+    def item(self, number):
+        """An unsaved NewsItem and what it links to: (item, countries, programmes, areas)."""
+        countries = [self.country()]
+        if self.random.random() < 0.4:
+            other = self.country()
+            if other != countries[0]:
+                countries.append(other)
+        facts = {
+            "country": (countries[0].name_en, countries[0].name_ru or countries[0].name_en),
+            "topic": self.pick(TOPICS),
+            "drug": self.pick(DRUGS),
+            "officers": self.pick(OFFICERS),
+            "city": self.pick(CITIES),
+            "amount": self.random.choice([12, 35, 48, 96, 120, 250, 410, 730, 1200, 2500]),
+            "people": self.random.randint(8, 60),
+        }
+        title_en = self.english_title(facts)
+        has_russian = self.random.random() < RUSSIAN_SHARE
+        undated = self.random.random() < UNDATED_SHARE
+        item = NewsItem(
+            slug=f"{SLUG_PREFIX}{number:06d}-{slugify(title_en)}"[:120].rstrip("-"),
+            title_en=TITLE_PREFIX + title_en,
+            summary_en=self.english_summary(facts),
+            body_en=self.body(self.english_facts(facts), self.english_filler),
+            title_ru=TITLE_PREFIX + self.russian_title(facts) if has_russian else None,
+            summary_ru=self.russian_summary(facts) if has_russian else None,
+            body_ru=(
+                self.body(self.russian_facts(facts), self.russian_filler) if has_russian else None
+            ),
+            date=None if undated else FIRST_DAY + datetime.timedelta(self.random.randrange(DAYS)),
+            status=Status.PUBLISHED,
+            original_publisher=SYNTHETIC_PUBLISHER,
+            # What a first save through the admin leaves: save() is not called by bulk_create.
+            version=1,
+        )
+        programmes = (
+            [self.pick(self.programmes)] if self.programmes and self.random.random() < 0.5 else []
+        )
+        return item, countries, programmes, [self.pick(self.areas)]
+
+    def english_title(self, f):
+        country, topic, drug = f["country"][0], f["topic"][0], f["drug"][0]
+        return self.pick(
+            [
+                f"{country}: {f['officers'][0]} seize {f['amount']} kg of {drug} at the border",
+                f"UNODC trains {f['people']} {f['officers'][0]} in {country} on {topic}",
+                f"{country} and UNODC agree to step up {topic}",
+                f"Regional workshop on {topic} held in {f['city'][0]}",
+                f"{country} strengthens {topic} with UNODC support",
+                f"Drug trafficking across the {country} border: {drug} seizures rise",
+                f"Corruption risks in {topic} reviewed in {f['city'][0]}",
+            ]
+        )
+
+    def russian_title(self, f):
+        country, topic, drug = f["country"][1], f["topic"][1], f["drug"][1]
+        return self.pick(
+            [
+                f"{country}: {f['officers'][1]} изъяли {f['amount']} кг {drug} на границе",
+                f"{country}: УНП ООН обучило {f['people']} специалистов по теме «{topic}»",
+                f"{country} и УНП ООН договорились о сотрудничестве: {topic}",
+                f"В городе {f['city'][1]} прошёл региональный семинар: {topic}",
+                f"{country}: незаконный оборот наркотиков и изъятия {drug}",
+            ]
+        )
+
+    def english_summary(self, f):
+        return (
+            f"{f['officers'][0].capitalize()} from {f['country'][0]} met in {f['city'][0]} to "
+            f"work on {f['topic'][0]}, with support from {self.pick(PARTNERS)}."
+        )
+
+    def russian_summary(self, f):
+        return (
+            f"{f['officers'][1].capitalize()} ({f['country'][1]}) провели встречу в городе "
+            f"{f['city'][1]}; тема: {f['topic'][1]}. Изъято {f['amount']} кг {f['drug'][1]}."
+        )
+
+    def english_facts(self, f):
+        return [
+            f"Over the year, {f['officers'][0]} seized {f['amount']} kg of {f['drug'][0]} "
+            f"on routes through {f['country'][0]}.",
+            f"The training in {f['city'][0]} covered {f['topic'][0]}.",
+            f"Trafficking of {f['drug'][0]} along the northern route remains a concern.",
+            f"The event was funded by {self.pick(PARTNERS)}.",
+            "Experts from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan "
+            "took part.",
+            f"{f['people']} {f['officers'][0]} completed the course.",
+        ]
+
+    def english_filler(self):
+        a, b = self.random.sample(ADJECTIVES, 2)
+        n, m = self.random.sample(NOUNS, 2)
+        return self.pick(
+            [
+                f"Participants {self.pick(VERBS)} {a} {n} and {b} {m}.",
+                f"Corruption undermines {n} and {m}, the speakers said.",
+                f"The border with Afghanistan needs {a} {n}.",
+                f"Speakers {self.pick(VERBS)} the role of {a} {n} in {m}.",
+                f"Next steps include {a} {n} and {b} {m}.",
+            ]
+        )
+
+    def russian_facts(self, f):
+        return [
+            f"За год {f['officers'][1]} изъяли {f['amount']} кг {f['drug'][1]}.",
+            f"Тренинг в городе {f['city'][1]} был посвящён теме «{f['topic'][1]}».",
+            "Незаконный оборот наркотиков через границу остаётся угрозой.",
+            "Эксперты из Казахстана, Кыргызстана, Таджикистана, Туркменистана и Узбекистана "
+            "обменялись опытом.",
+            f"Курс прошли {f['people']} специалистов.",
+        ]
+
+    def russian_filler(self):
+        a, b, c = self.random.sample(RUSSIAN_WORDS, 3)
+        return self.pick(
+            [
+                f"Участники обсудили темы «{a}», «{b}» и «{c}».",
+                f"Приоритетами остаются {a} и {b}.",
+                f"Следующий шаг: {c}.",
+            ]
+        )
+
+    def body(self, facts, filler):
+        """Three to five paragraphs: each fact at most once, among sentences of plain words."""
+        sentences = self.random.sample(facts, 3) + [
+            filler() for _ in range(self.random.randint(5, 12))
+        ]
+        self.random.shuffle(sentences)
+        paragraphs = []
+        while sentences:
+            size = self.random.randint(2, 4)
+            paragraphs.append(" ".join(sentences[:size]))
+            sentences = sentences[size:]
+        # The same shape as what the rich-text editor saves.
+        return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
+
+
+def synthetic_news():
+    return NewsItem.objects.filter(
+        slug__startswith=SLUG_PREFIX,
+        title_en__startswith=TITLE_PREFIX,
+        original_publisher=SYNTHETIC_PUBLISHER,
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Add SYNTHETIC published news items for benchmarks (--news N), or delete them "
+        "(--clear). Needs `manage.py seed` first. Never run it on a real site's database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--news", type=int, default=0, help="How many items to add.")
+        parser.add_argument(
+            "--seed-random",
+            type=int,
+            default=DEFAULT_RANDOM_SEED,
+            help="Seed of the random generator: the same seed gives the same items.",
+        )
+        parser.add_argument(
+            "--clear", action="store_true", help="First delete every synthetic item."
+        )
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+
+    def handle(self, *args, news, seed_random, clear, batch_size, verbosity, **options):
+        if news < 0 or (news == 0 and not clear):
+            raise CommandError("Say how many items to add with --news N, or give --clear.")
+        if verbosity:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Synthetic benchmark data: marked 'synthetic-' / '[Synthetic]'; "
+                    "do not run this on a real site's database."
+                )
+            )
+        if clear:
+            deleted = self.clear()
+            if verbosity:
+                self.stdout.write(f"Deleted {deleted} synthetic news items.")
+        if news:
+            self.add(news, seed_random, batch_size, verbosity)
+            if verbosity:
+                self.stdout.write(self.style.SUCCESS(f"Added {news} synthetic news items."))
+        if connection.vendor == "postgresql":
+            self.analyze()
+
+    def add(self, count, seed_random, batch_size, verbosity):
+        countries = list(Country.objects.all())
+        areas = list(ThematicArea.objects.all())
+        if not countries or not areas:
+            raise CommandError(
+                "There are no countries or thematic areas to link the items to: "
+                "run `manage.py seed` first."
+            )
+        programmes = list(Programme.objects.published())
+        last_slug = synthetic_news().order_by("-pk").values_list("slug", flat=True).first()
+        first_number = int(last_slug.split("-")[1]) + 1 if last_slug else 1
+        # Seeded with the first number too: a second run adds different items, as reproducibly.
+        generator = SyntheticNews(f"{seed_random}:{first_number}", countries, programmes, areas)
+        numbers = range(first_number, first_number + count)
+        with tqdm(total=count, unit="items", file=sys.stderr, disable=verbosity == 0) as progress:
+            for batch in batched(numbers, batch_size):
+                self.insert([generator.item(number) for number in batch])
+                progress.update(len(batch))
+
+    @transaction.atomic
+    def insert(self, rows):
+        # bulk_create calls neither save() nor the signals: django-simple-history records no
+        # revision of these items, which is what benchmark data needs.
+        items = NewsItem.objects.bulk_create([item for item, *_ in rows])
+        links = {"countries": [], "programmes": [], "thematic_areas": []}
+        for item, (_, countries, programmes, areas) in zip(items, rows, strict=True):
+            links["countries"] += [(item, country) for country in countries]
+            links["programmes"] += [(item, programme) for programme in programmes]
+            links["thematic_areas"] += [(item, area) for area in areas]
+        for name, pairs in links.items():
+            through = getattr(NewsItem, name).through
+            target = getattr(NewsItem, name).field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                through(newsitem_id=item.pk, **{f"{target}_id": other.pk}) for item, other in pairs
+            )
+
+    @transaction.atomic
+    def clear(self):
+        synthetic = synthetic_news()
+        for name in ("countries", "programmes", "thematic_areas"):
+            getattr(NewsItem, name).through.objects.filter(newsitem__in=synthetic).delete()
+        NewsItem.history.filter(
+            slug__startswith=SLUG_PREFIX, original_publisher=SYNTHETIC_PUBLISHER
+        ).delete()
+        # A plain DELETE: QuerySet.delete() would load every row and send a signal for each,
+        # and django-simple-history would write a "deleted" revision of each one.
+        return synthetic._raw_delete(synthetic.db)
+
+    def analyze(self):
+        tables = [NewsItem._meta.db_table] + [
+            getattr(NewsItem, name).through._meta.db_table
+            for name in ("countries", "programmes", "thematic_areas")
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
