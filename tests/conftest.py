@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,12 @@ def english_by_default():
     """A request to /ru/ leaves Russian active in the thread; each test starts in English."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages (the cache outlives the rolled-back database)."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,152 @@
+"""Whole public pages cached in the shared cache (Redis), per URL and language, never stale.
+
+Every cached page is stored under the current *generation*, a counter in the cache. Any change
+to public content (a save, publish, unpublish or delete, in the admin or anywhere else through
+the ORM) moves the counter on, so every app server's next request renders afresh; old pages are
+never read again and expire on their own. Published items scheduled to appear or leave are
+handled the same way: no page is kept past the next scheduled change, and the first request
+after it moves the counter on.
+
+Only anonymous GET requests are served from the cache (a request with a session cookie, such as
+a logged-in editor's, always gets a fresh page), and only complete 200 responses that set no
+cookie and are not marked private are stored.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import Min, Q
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, set_response_etag
+
+STATE_KEY = "pages:state"
+# Models whose rows appear on public pages; a change to any of them makes every page stale.
+CONTENT_APPS = {"news", "programmes", "sources"}
+# Not pages: the API counts every request against its rate limit (and is cacheable by HTTP
+# caches for a minute), the admin and the health check must always answer live.
+UNCACHED_PATHS = ("/api/", "/admin/", "/healthz")
+# Query strings longer than this are answered but not stored (they are not links of the site).
+MAX_CACHED_QUERY = 200
+
+
+def next_scheduled_change():
+    """When the next published item appears or leaves by its schedule, as a timestamp or None."""
+    from news.models import NewsItem
+    from programmes.models import Programme
+
+    now = timezone.now()
+    moments = []
+    for model in (NewsItem, Programme):
+        moments += (
+            model.objects.filter(status=model.Status.PUBLISHED)
+            .aggregate(
+                appears=Min("publish_at", filter=Q(publish_at__gt=now)),
+                leaves=Min("expire_at", filter=Q(expire_at__gt=now)),
+            )
+            .values()
+        )
+    moment = min((moment for moment in moments if moment), default=None)
+    return moment.timestamp() if moment else None
+
+
+def invalidate(schedule_changed=True):
+    """Make every cached page stale, on every app server.
+
+    The state is a new generation (a fresh number, so no page stored before is read again) and
+    the time of the next scheduled change, looked up again when a schedule may have changed.
+    """
+    state = cache.get(STATE_KEY)
+    next_change = next_scheduled_change() if schedule_changed or state is None else state[1]
+    state = (time.time_ns(), next_change)
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def current_state():
+    """(generation, next scheduled change) — a new generation once the scheduled time has come."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state[1] is not None and state[1] <= time.time()):
+        state = invalidate()
+    return state
+
+
+def content_changed(sender, action=None, **kwargs):
+    if sender._meta.app_label not in CONTENT_APPS or sender.__name__.startswith("Historical"):
+        return
+    if action is not None and not action.startswith("post_"):  # m2m_changed's pre_* calls
+        return
+    schedule_changed = hasattr(sender, "expire_at")
+    invalidate(schedule_changed)
+    # Again after the commit: a page rendered in between still read the old rows.
+    transaction.on_commit(lambda: invalidate(schedule_changed))
+
+
+def seconds_to_keep(next_change):
+    if next_change is None:
+        return settings.PAGE_CACHE_SECONDS
+    return max(0, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
+
+
+def is_cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.path.startswith(UNCACHED_PATHS)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and len(request.META.get("QUERY_STRING", "")) <= MAX_CACHED_QUERY
+    )
+
+
+def is_cacheable_response(request, response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def page_key(request, generation):
+    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pages:{generation}:{translation.get_language()}:{url}"
+
+
+class PageCacheMiddleware:
+    """Serves anonymous pages from the shared cache; placed after the locale middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # A logged-in editor's page, or one that depends on the session: theirs only.
+                patch_cache_control(response, private=True)
+            return response
+
+        try:
+            generation, next_change = current_state()
+        except DatabaseError:  # the database is down: serve what is cached, store nothing new
+            generation, next_change = cache.get(STATE_KEY, (None, time.time()))
+        key = page_key(request, generation)
+        if (cached := cache.get(key)) is not None:
+            return cached
+
+        response = self.get_response(request)
+        if not is_cacheable_response(request, response):
+            return response
+        if "Cache-Control" not in response:
+            # Shared caches (a CDN) may store the page but must ask again each time: with the
+            # ETag, an unchanged page costs a 304 from this cache.
+            patch_cache_control(response, public=True, no_cache=True)
+        set_response_etag(response)
+        if seconds := seconds_to_keep(next_change):
+            cache.set(key, response, timeout=seconds)
+        return response
