@@ -1,0 +1,152 @@
+"""Anonymous pages come from the shared cache, and are never stale for readers."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from news.models import NewsItem
+from unodc_site import page_cache
+
+pytestmark = pytest.mark.django_db
+
+NEWS_LIST = "/en/news/"
+
+
+@pytest.fixture
+def staff_client(db):
+    client = Client()
+    user = get_user_model().objects.create_superuser("publisher", "p@example.org", None)
+    client.force_login(user)
+    return client
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, make_news, count_queries):
+    make_news(title="Cached story")
+    assert count_queries(lambda: client.get(NEWS_LIST)) > 0
+    assert count_queries(lambda: client.get(NEWS_LIST)) == 0
+    assert "Cached story" in client.get(NEWS_LIST).text
+
+
+def test_each_language_and_query_string_is_its_own_page(client, make_news, kazakhstan):
+    make_news(title="About Kazakhstan", countries=[kazakhstan])
+    make_news(title="Elsewhere")
+    assert "Elsewhere" in client.get(NEWS_LIST).text
+    filtered = client.get(f"{NEWS_LIST}?country=kazakhstan").text
+    assert "About Kazakhstan" in filtered and "Elsewhere" not in filtered
+    assert client.get("/ru/news/")["Content-Language"] == "ru"
+
+
+def test_a_save_shows_on_the_next_request(client, make_news):
+    item = make_news(title="First title")
+    assert "First title" in client.get(item.get_absolute_url()).text
+    assert "First title" in client.get(NEWS_LIST).text
+    item.title = "Corrected title"
+    item.save()
+    assert "Corrected title" in client.get(item.get_absolute_url()).text
+    assert "Corrected title" in client.get(NEWS_LIST).text
+
+
+def test_a_change_of_links_alone_shows_on_the_next_request(client, make_news, kazakhstan):
+    item = make_news(title="Story")
+    assert "Story" not in client.get(f"{NEWS_LIST}?country=kazakhstan").text
+    item.countries.add(kazakhstan)
+    assert "Story" in client.get(f"{NEWS_LIST}?country=kazakhstan").text
+
+
+def test_publish_unpublish_and_delete_in_the_admin_show_at_once(client, staff_client, make_news):
+    item = make_news(title="Draft story", status=NewsItem.Status.DRAFT)
+    assert "Draft story" not in client.get(NEWS_LIST).text
+    changelist = "/admin/news/newsitem/"
+    staff_client.post(changelist, {"action": "publish", "_selected_action": [item.pk]})
+    assert "Draft story" in client.get(NEWS_LIST).text
+    assert client.get(item.get_absolute_url()).status_code == 200
+    staff_client.post(changelist, {"action": "unpublish", "_selected_action": [item.pk]})
+    assert "Draft story" not in client.get(NEWS_LIST).text
+    assert client.get(item.get_absolute_url()).status_code == 404
+
+    item.status = NewsItem.Status.PUBLISHED
+    item.save()
+    assert client.get(item.get_absolute_url()).status_code == 200
+    staff_client.post(f"/admin/news/newsitem/{item.pk}/delete/", {"post": "yes"})
+    assert not NewsItem.objects.filter(pk=item.pk).exists()
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert "Draft story" not in client.get(NEWS_LIST).text
+
+
+def test_a_scheduled_item_appears_and_leaves_at_its_time(client, make_news):
+    now = timezone.now()
+    appears, leaves = now + datetime.timedelta(hours=2), now + datetime.timedelta(hours=5)
+    make_news(title="Scheduled story", publish_at=appears, expire_at=leaves)
+    make_news(title="Standing story")
+    assert "Scheduled story" not in client.get(NEWS_LIST).text
+    with time_machine.travel(appears - datetime.timedelta(seconds=1), tick=False):
+        assert "Scheduled story" not in client.get(NEWS_LIST).text
+    with time_machine.travel(appears, tick=False):
+        assert "Scheduled story" in client.get(NEWS_LIST).text
+    with time_machine.travel(leaves - datetime.timedelta(seconds=1), tick=False):
+        assert "Scheduled story" in client.get(NEWS_LIST).text
+    with time_machine.travel(leaves, tick=False):
+        assert "Scheduled story" not in client.get(NEWS_LIST).text
+
+
+def test_no_page_is_kept_past_the_next_scheduled_change(settings, make_news):
+    appears = timezone.now() + datetime.timedelta(seconds=90)
+    make_news(publish_at=appears)
+    _generation, next_change = page_cache.current_state()
+    assert next_change == appears.timestamp()
+    assert 0 < page_cache.seconds_to_keep(next_change) <= 90
+    assert page_cache.seconds_to_keep(None) == settings.PAGE_CACHE_SECONDS
+
+
+def test_logged_in_editors_always_get_a_fresh_private_page(
+    client, staff_client, make_news, count_queries
+):
+    make_news(title="Story")
+    client.get(NEWS_LIST)  # cached for anonymous readers
+    assert count_queries(lambda: staff_client.get(NEWS_LIST)) > 0
+    response = staff_client.get(NEWS_LIST)
+    assert "private" in response["Cache-Control"]
+
+
+def test_pages_carry_headers_a_shared_cache_can_use(client, make_news):
+    make_news()
+    response = client.get(NEWS_LIST)
+    assert response["Cache-Control"] == "public, no-cache"
+    assert response["ETag"]
+    assert not response.cookies
+    again = client.get(NEWS_LIST, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_previews_errors_and_the_api_are_not_stored(client, staff_client, make_news):
+    draft = make_news(status=NewsItem.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    draft.status = NewsItem.Status.PUBLISHED
+    draft.save()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert client.get("/en/news/?year=nonsense").status_code == 400
+    response = client.get("/api/v1/news/")
+    assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_page_cache_can_be_switched_off(client, make_news, settings, count_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_news()
+    client.get(NEWS_LIST)
+    assert count_queries(lambda: client.get(NEWS_LIST)) > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_made_during_a_render_is_not_kept(make_news):
+    """A page rendered while a save was in progress is stored under a generation nobody reads."""
+    make_news(title="Story")
+    generation_before, _ = page_cache.current_state()
+    item = NewsItem.objects.get()
+    item.title = "Changed"
+    item.save()  # autocommit: the signal and the commit hook both move the generation on
+    generation_after, _ = page_cache.current_state()
+    assert generation_after != generation_before
