@@ -49,7 +49,7 @@ class NewsFeed(Feed):
 
     def title(self, news_filter):
         used = [
-            f"{news_filter.form.fields[name].label}: {value}"
+            f"{news_filter.form.fields[name].label}: {news_filter.choice_label(name, value)}"
             for name, value in news_filter.form.cleaned_data.items()
             if value
         ]

@@ -1,5 +1,8 @@
 import django_filters
 from django import forms
+from django.db.models import F, Max, Min, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from news.models import NewsItem
@@ -8,9 +11,62 @@ from search.indexes import NEWS_FIELDS
 from search.queries import matching
 
 
+def once(compute):
+    """compute(), called at most once: a filter's choices are read for the form and again to
+    check a value, and each reading would otherwise be a query."""
+    result = []
+
+    def value():
+        if not result:
+            result.append(compute())
+        return result[0]
+
+    return value
+
+
+def in_language(field):
+    """The field in the active language, English where the translation is empty."""
+    language = get_language()
+    if language == "en":
+        return F(f"{field}_en")
+    return Coalesce(NullIf(f"{field}_{language}", Value("")), f"{field}_en")
+
+
+def filter_choices():
+    """The countries, programmes and thematic areas to filter by, read in one query.
+
+    {"country": [(slug, name), …], "programme": […], "theme": […]}, each in the order of its
+    own list page.
+    """
+    kinds = [
+        ("country", Country.objects.all(), "name", Value(0)),
+        ("programme", Programme.objects.published(), "title", -F("start_year")),
+        ("theme", ThematicArea.objects.all(), "name", F("position")),
+    ]
+    rows = [
+        queryset.order_by()
+        .annotate(kind=Value(kind), label=in_language(field), sort_key=sort_key)
+        .values_list("kind", "sort_key", "label", "slug")
+        for kind, queryset, field, sort_key in kinds
+    ]
+    choices = {kind: [] for kind, *_rest in kinds}
+    for kind, _sort_key, label, slug in sorted(rows[0].union(*rows[1:], all=True).order_by()):
+        choices[kind].append((slug, label))
+    return choices
+
+
 def years_with_news():
-    dates = NewsItem.objects.published().dates("date", "year", order="DESC")
-    return [(str(d.year), str(d.year)) for d in dates]
+    """Every year from the first to the last dated published item, newest first.
+
+    From the first and last dates, read off the date index, instead of the distinct years of
+    every item (which reads the whole table).
+    """
+    dates = NewsItem.objects.published().aggregate(first=Min("date"), last=Max("date"))
+    if dates["first"] is None:
+        return []
+    return [
+        (str(year), str(year)) for year in range(dates["last"].year, dates["first"].year - 1, -1)
+    ]
 
 
 class NewsFilter(django_filters.FilterSet):
@@ -19,21 +75,17 @@ class NewsFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), method="filter_words", max_length=200, widget=forms.SearchInput
     )
-    country = django_filters.ModelChoiceFilter(
+    country = django_filters.ChoiceFilter(
         label=_("Country"),
-        field_name="countries",
-        to_field_name="slug",
-        queryset=Country.objects.all(),
+        field_name="countries__slug",
         empty_label=_("All countries"),
         error_messages={
             "invalid_choice": _("There is no such country on this site. Choose one from the list.")
         },
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = django_filters.ChoiceFilter(
         label=_("Programme"),
-        field_name="programmes",
-        to_field_name="slug",
-        queryset=lambda request: Programme.objects.published(),
+        field_name="programmes__slug",
         empty_label=_("All programmes"),
         error_messages={
             "invalid_choice": _(
@@ -41,11 +93,9 @@ class NewsFilter(django_filters.FilterSet):
             )
         },
     )
-    theme = django_filters.ModelChoiceFilter(
+    theme = django_filters.ChoiceFilter(
         label=_("Thematic area"),
-        field_name="thematic_areas",
-        to_field_name="slug",
-        queryset=ThematicArea.objects.all(),
+        field_name="thematic_areas__slug",
         empty_label=_("All thematic areas"),
         error_messages={
             "invalid_choice": _(
@@ -56,12 +106,25 @@ class NewsFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label=_("Year"),
         field_name="date__year",
-        choices=years_with_news,
         empty_label=_("All years"),
         error_messages={
             "invalid_choice": _("There is no news from that year. Choose a year from the list.")
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per request (published() compares with the time now), and only if used: the API
+        # checks a value only when one is given.
+        choices = once(filter_choices)
+        for name in ["country", "programme", "theme"]:
+            self.filters[name].extra["choices"] = lambda name=name: choices()[name]
+        self.filters["year"].extra["choices"] = once(years_with_news)
+
+    def choice_label(self, name, value):
+        """The name shown for a filter's value (a country's name for its slug)."""
+        field = self.form.fields[name]
+        return dict(field.choices).get(value, value) if hasattr(field, "choices") else value
 
     class Meta:
         model = NewsItem

@@ -10,6 +10,21 @@ from programmes.models import Programme
 from search.indexes import NEWS_FIELDS, SearchVectorIndex, search_vector
 
 
+class ListOrderIndex(models.Index):
+    """An index in the lists' order, made on PostgreSQL only: SQLite (for development) cannot
+    index NULLS LAST; there the migration creates nothing."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return f"-- {self.name}: PostgreSQL only"
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return f"-- {self.name}: PostgreSQL only"
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+
 class NewsItemQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.prefetch_related("countries")
@@ -85,7 +100,7 @@ class NewsItem(Publishable, HasImage):
             models.Index(fields=["status", "-date"], name="news_status_date_idx"),
             # The order of every list (newest first, undated last): a page is read off the
             # index instead of sorting every published item.
-            models.Index(F("date").desc(nulls_last=True), F("id").desc(), name="news_order_idx"),
+            ListOrderIndex(F("date").desc(nulls_last=True), F("id").desc(), name="news_order_idx"),
             SearchVectorIndex(search_vector(NEWS_FIELDS, "en"), name="news_search_en_idx"),
             SearchVectorIndex(search_vector(NEWS_FIELDS, "ru"), name="news_search_ru_idx"),
         ]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from news.models import NewsItem
+from news.views import NewsPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,16 @@ def test_news_detail_query_count_is_fixed(client, make_news, kazakhstan, drugs, 
 def test_news_urls_are_named_and_language_prefixed():
     assert reverse("news:list") == "/en/news/"
     assert reverse("news:detail", args=["a-story"]) == "/en/news/a-story/"
+
+
+def test_pages_stop_at_the_cap_and_say_how_to_find_older_news(client, make_news, monkeypatch):
+    monkeypatch.setattr(NewsPaginator, "MAX_PAGES", 2)
+    for number in range(25):
+        make_news(date=datetime.date(2001 if number < 5 else 2020, 1, 1 + number))
+    first = client.get(NEWS_LIST)
+    assert "More than 20 news items: the newest 20 are listed." in first.text
+    assert "Page 1 of 2" in first.text
+    last = client.get(f"{NEWS_LIST}?page=2")
+    assert last.status_code == 200 and 'rel="next"' not in last.text
+    assert client.get(f"{NEWS_LIST}?page=3").status_code == 404
+    assert "5 news items" in client.get(f"{NEWS_LIST}?year=2001").text
