@@ -11,7 +11,7 @@ One run does everything, with wrk (Debian package), PostgreSQL and Redis on this
 2. Asks bench/pages_and_queries.py, in Django, for the pages to load, the SQL query count of
    each, and EXPLAIN (ANALYZE) of their queries and of the news list's under each filter.
 3. Empties Redis database 1 (a cold cache) and starts gunicorn as in production (DEBUG=false,
-   WhiteNoise, Redis, a connection pool) on 127.0.0.1:8100, and a second one with the page cache
+   WhiteNoise, Redis, connections kept open) on 127.0.0.1:8100, and a second one with the page cache
    off (PAGE_CACHE_SECONDS=0) on 127.0.0.1:8101.
 4. Loads each page with `wrk -t2 -c32 --latency` on 8100; the hashed CSS file, which WhiteNoise
    serves from the same gunicorn, is the ceiling. On 8101, at one connection: the uncached news
@@ -84,8 +84,6 @@ def environment(**overrides):
         "REDIS_URL": REDIS_URL,
         "API_RATE_LIMIT": "1000000/second",
     }
-    # Connections are kept by the pool settings.py sets up on PostgreSQL (Django refuses
-    # CONN_MAX_AGE alongside it).
     for name in ("DJANGO_SETTINGS_MODULE", "CONN_MAX_AGE", "DB_POOL"):
         env.pop(name, None)
     return {**env, **overrides}
@@ -353,13 +351,18 @@ def main():
         f"the filtered list has {report['filtered_count']:,}"
     )
 
+    # Connections are kept open: by the pool if settings.py sets one up (Django refuses
+    # CONN_MAX_AGE alongside it), else for a minute.
+    kept = {} if report["connection_pool"] else {"CONN_MAX_AGE": "60"}
+    print(f"Database connections kept open by {'a pool' if not kept else 'CONN_MAX_AGE=60'}")
+
     flush_redis()
     static_path = paths["static CSS"]
     with (
         tempfile.TemporaryDirectory(prefix="bench-load-") as logs,
-        Server(CACHED_PORT, arguments.workers, environment(), logs, static_path) as cached,
+        Server(CACHED_PORT, arguments.workers, environment(**kept), logs, static_path) as cached,
         Server(
-            UNCACHED_PORT, UNCACHED_WORKERS, environment(**UNCACHED), logs, static_path
+            UNCACHED_PORT, UNCACHED_WORKERS, environment(**kept, **UNCACHED), logs, static_path
         ) as uncached,
     ):
         servers = (cached, uncached)

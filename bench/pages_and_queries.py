@@ -13,6 +13,7 @@ document from stdout:
 - with each page, "explains": every query that reads the news tables, with EXPLAIN (ANALYZE,
   BUFFERS): its time, its plan, and whether it reads news_newsitem whole ("Seq Scan on
   news_newsitem");
+- "connection_pool": whether settings.py gives PostgreSQL a pool of connections;
 - "news_count", and the deepest API page: a cursor built by the API's own pagination class.
 """
 
@@ -152,6 +153,7 @@ def main():
         "filtered_count": NewsItem.objects.published()
         .filter(countries__slug=COUNTRY, date__year=YEAR)
         .count(),
+        "connection_pool": "pool" in connection.settings_dict.get("OPTIONS", {}),
         "pages": [],
         "news_list": [],
     }
