@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from programmes.charts import budget_chart
 from programmes.models import Country, Office, Programme, Signatory
 
 RELATED_NEWS_LIMIT = 10
@@ -8,13 +9,19 @@ RELATED_NEWS_LIMIT = 10
 # Querysets are built in get_queryset, per request: published() compares with the time now.
 
 
-def latest_news(related_manager):
-    return related_manager.published().for_listing()[:RELATED_NEWS_LIMIT]
+def latest_news(related_manager, with_countries=True):
+    news = related_manager.published()
+    return (news.for_listing() if with_countries else news)[:RELATED_NEWS_LIMIT]
 
 
 class ProgrammeListView(ListView):
     def get_queryset(self):
-        return Programme.objects.published().with_related()
+        return Programme.objects.published().with_related().prefetch_related("sources")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["budgets"] = budget_chart(context["object_list"])
+        return context
 
 
 class ProgrammeDetailView(DetailView):
@@ -29,7 +36,9 @@ class ProgrammeDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(news=latest_news(self.object.news_items), **kwargs)
+        # Without each item's countries: the programme page names its countries once, above.
+        news = latest_news(self.object.news_items, with_countries=False)
+        return super().get_context_data(news=news, **kwargs)
 
 
 class CountryListView(ListView):

@@ -88,7 +88,9 @@ def test_home_charts_show_the_figures_in_svg_and_in_a_table_with_their_source(cl
     assert ">more than US$14.5 million</text>" in svg_of(delivered)
     assert 'href="/en/sources/annual-report-2018/">Source:' in table_of(delivered)
 
-    budgets = chart_html(html, "programme-budgets")
+
+def test_programme_list_charts_the_budgets_with_their_sources(client, seeded):
+    budgets = chart_html(client.get("/en/programmes/").text, "programme-budgets")
     assert ">US$70 million</text>" in svg_of(budgets)
     assert "<td>US$70 million</td>" in table_of(budgets)
     assert 'href="/en/programmes/programme-for-central-asia-2015-2019/"' in table_of(budgets)
@@ -118,7 +120,7 @@ def test_a_draft_programme_budget_is_not_charted(client, seeded):
         budget_usd=999_000_000,
         status="draft",
     )
-    html = client.get("/en/").text
+    html = client.get("/en/programmes/").text
     assert "Draft programme with a budget" not in html
     assert "US$999 million" not in html
     assert "US$70 million" in chart_html(html, "programme-budgets")
@@ -126,9 +128,8 @@ def test_a_draft_programme_budget_is_not_charted(client, seeded):
 
 def test_no_budget_chart_without_a_budget(client, seeded):
     Programme.objects.update(budget_usd=None)
-    html = client.get("/en/").text
-    assert 'id="programme-budgets"' not in html
-    assert 'id="programme-portfolio"' in html
+    assert 'id="programme-budgets"' not in client.get("/en/programmes/").text
+    assert 'id="programme-portfolio"' in client.get("/en/").text
 
 
 def test_home_page_query_count_stays_the_same_as_figures_and_programmes_grow(
