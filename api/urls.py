@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("", views.docs, name="docs"),
     path("v1/openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("v1/", include(router.urls)),
+    # Any other address under the API (a slug with a dot, a stray segment) is a JSON 404 too.
+    re_path(r"^v1/", views.not_found),
 ]

@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.db.models import Prefetch
 from django.middleware.http import ConditionalGetMiddleware
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -171,6 +172,10 @@ class ThematicAreaViewSet(PublicViewSet):
 
     def get_queryset(self):
         return ThematicArea.objects.prefetch_related(public_sources())
+
+
+def not_found(request):
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 def docs(request):

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F, Max, Min, Value
+from django.db.models import CharField, F, Max, Min, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,9 @@ def in_language(field):
     language = get_language()
     if language == "en":
         return F(f"{field}_en")
-    return Coalesce(NullIf(f"{field}_{language}", Value("")), f"{field}_en")
+    return Coalesce(
+        NullIf(f"{field}_{language}", Value("")), f"{field}_en", output_field=CharField()
+    )
 
 
 def filter_choices():

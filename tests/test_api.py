@@ -384,3 +384,13 @@ def test_docs_page_lists_endpoints_parameters_and_an_example(client, seeded):
 def test_docs_page_speaks_russian_to_a_russian_browser(client, db):
     response = client.get("/api/", HTTP_ACCEPT_LANGUAGE="ru")
     assert "<h1>Открытый API</h1>" in response.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/countries/a.b/", "/api/v1/nothing/", "/api/v1/news/x/y/"]
+)
+def test_unknown_api_addresses_answer_json_404(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}

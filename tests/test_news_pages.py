@@ -192,3 +192,9 @@ def test_pages_stop_at_the_cap_and_say_how_to_find_older_news(client, make_news,
     assert last.status_code == 200 and 'rel="next"' not in last.text
     assert client.get(f"{NEWS_LIST}?page=3").status_code == 404
     assert "5 news items" in client.get(f"{NEWS_LIST}?year=2001").text
+
+
+def test_russian_filters_list_names_in_russian_or_english(client, seeded):
+    response = client.get("/ru/news/?country=kazakhstan")
+    assert response.status_code == 200
+    assert "Казахстан" in response.text
