@@ -9,8 +9,8 @@ import json
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.middleware.http import ConditionalGetMiddleware
 from django.http import JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
