@@ -18,6 +18,18 @@ from news.filters import NewsFilter
 from news.models import NewsItem
 
 FEED_LENGTH = 20
+# Characters XML 1.0 cannot carry. An editor can paste one into a title (forms let them through)
+# and a visitor can type one into ?q=; Django then fails to write the whole feed, so they are
+# left out of every text instead.
+NOT_IN_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+
+
+def xml_text(value):
+    if isinstance(value, str):
+        return value.translate(NOT_IN_XML)
+    if isinstance(value, list | tuple):
+        return [xml_text(part) for part in value]
+    return value
 
 
 def filter_query(news_filter):
@@ -46,6 +58,12 @@ class NewsFeed(Feed):
         if not news_filter.is_valid():
             raise BadRequest("Invalid news filter.")
         return news_filter
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed = {name: xml_text(value) for name, value in feed.feed.items()}
+        feed.items = [{name: xml_text(value) for name, value in i.items()} for i in feed.items]
+        return feed
 
     def title(self, news_filter):
         used = [
