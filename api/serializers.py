@@ -8,11 +8,13 @@ point to the public page in the request's language.
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
+from django_prose_editor.fields import ProseEditorField
 from drf_spectacular.utils import extend_schema_field
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
+from editorial.richtext import sanitize
 from news.models import NewsItem
 from programmes.models import Country, Office, Programme, ThematicArea
 
@@ -71,9 +73,22 @@ class BudgetSerializer(serializers.Serializer):
         return "USD"
 
 
+class RichTextField(serializers.CharField):
+    """Rich text (HTML) cleaned to the editor's allow-list on the way out, as the pages clean it:
+    rows saved before the sanitiser or imported around it must not reach a reader's page
+    through the API either."""
+
+    def to_representation(self, value):
+        return sanitize(super().to_representation(value))
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """A public record: its fields, and which of them are shown in English as a fallback."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        ProseEditorField: RichTextField,
+    }
     fallback_fields = serializers.SerializerMethodField()
 
     def get_fallback_fields(self, obj) -> list[str]:
