@@ -131,6 +131,9 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
+        # A request for another host is refused (400) here, as CommonMiddleware would refuse
+        # it, before a page cached for this site could answer it.
+        request.get_host()
         try:
             generation, next_change = current_state()
         except DatabaseError:  # the database is down: serve what is cached, store nothing new
