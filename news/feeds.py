@@ -66,6 +66,11 @@ class NewsFeed(Feed):
         return feed
 
     def title(self, news_filter):
+        # Escaped once more than XML needs, as the items' titles are (see item_title below):
+        # readers show an RSS title as HTML, and this one repeats the search words and names.
+        return escape(self.plain_title(news_filter))
+
+    def plain_title(self, news_filter):
         used = [
             f"{news_filter.form.fields[name].label}: {news_filter.choice_label(name, value)}"
             for name, value in news_filter.form.cleaned_data.items()
@@ -117,6 +122,9 @@ class NewsFeed(Feed):
 
 class AtomNewsFeed(NewsFeed):
     feed_type = Atom1Feed
+
+    def title(self, news_filter):
+        return self.plain_title(news_filter)
 
     def item_title(self, item):
         return item.title
