@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from editorial.models import Status
 from news.models import NewsItem
+from unodc_site import page_cache
 from programmes.models import Country, Programme, ThematicArea
 
 SLUG_PREFIX = "synthetic-"
@@ -411,6 +412,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Added {news} synthetic news items."))
         if connection.vendor == "postgresql":
             self.analyze()
+        # Bulk inserts and raw deletes send no signal: make the cached pages stale by hand.
+        page_cache.invalidate()
 
     def add(self, count, seed_random, batch_size, verbosity):
         countries = list(Country.objects.all())
