@@ -22,8 +22,8 @@ from tqdm import tqdm
 
 from editorial.models import Status
 from news.models import NewsItem
-from unodc_site import page_cache
 from programmes.models import Country, Programme, ThematicArea
+from unodc_site import page_cache
 
 SLUG_PREFIX = "synthetic-"
 TITLE_PREFIX = "[Synthetic] "
