@@ -58,29 +58,44 @@ class NewsCursorPagination(BasePagination):
             self.has_next, self.has_previous = len(rows) > size, False
             rows = rows[:size]
         elif cursor["reverse"]:
-            before = queryset.filter(self.before(cursor["date"], cursor["id"]))
-            rows = list(before.reverse()[: size + 1])
+            rows = self.read(queryset.reverse(), self.before(cursor["date"], cursor["id"]), size)
             self.has_next, self.has_previous = True, len(rows) > size
             rows = rows[:size][::-1]
         else:
-            rows = list(queryset.filter(self.after(cursor["date"], cursor["id"]))[: size + 1])
+            rows = self.read(queryset, self.after(cursor["date"], cursor["id"]), size)
             self.has_next, self.has_previous = len(rows) > size, True
             rows = rows[:size]
         self.rows = rows
         return rows
 
     @staticmethod
+    def read(queryset, conditions, size):
+        """Up to size + 1 rows: those meeting each condition in turn, until there are enough.
+
+        One condition per query, each a range of the order index (news_order_idx) that
+        PostgreSQL starts reading at the cursor: a condition OR-ed with "or undated" would make
+        it read, and throw away, every row before the cursor.
+        """
+        rows = []
+        for condition in conditions:
+            rows += queryset.filter(condition)[: size + 1 - len(rows)]
+            if len(rows) > size:
+                break
+        return rows
+
+    @staticmethod
     def after(date, pk):
-        """Items that come after (date, pk) in the list: older, then undated."""
+        """What comes after (date, pk) in the list, in order: older items, then undated ones."""
         if date is None:
-            return Q(date__isnull=True, id__lt=pk)
-        return Q(date__lt=date) | Q(date=date, id__lt=pk) | Q(date__isnull=True)
+            return [Q(date__isnull=True, id__lt=pk)]
+        return [Q(date__lte=date) & (Q(date__lt=date) | Q(id__lt=pk)), Q(date__isnull=True)]
 
     @staticmethod
     def before(date, pk):
+        """What comes before (date, pk), nearest first: undated items, then newer ones."""
         if date is None:
-            return Q(date__isnull=False) | Q(date__isnull=True, id__gt=pk)
-        return Q(date__gt=date) | Q(date=date, id__gt=pk)
+            return [Q(date__isnull=True, id__gt=pk), Q(date__isnull=False)]
+        return [Q(date__gte=date) & (Q(date__gt=date) | Q(id__gt=pk))]
 
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param)

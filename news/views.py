@@ -26,7 +26,8 @@ class NewsPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.limit + 1].count()
+        # Unordered: PostgreSQL may stop at limit + 1 matches instead of sorting all of them.
+        return self.object_list.order_by()[: self.limit + 1].count()
 
     @property
     def is_capped(self):

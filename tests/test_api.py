@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from news.models import NewsItem
 from programmes.models import Office, Programme, ThematicArea
 from sources.models import SourceDocument
 
@@ -394,3 +395,20 @@ def test_unknown_api_addresses_answer_json_404(client, db, path):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 7])
+def test_cursor_pages_walk_the_whole_list_both_ways(client, make_news, page_size):
+    dates = [datetime.date(2020, 1, 1), datetime.date(2020, 1, 1), None, datetime.date(2019, 5, 1)]
+    dates += [None, datetime.date(2021, 3, 3), datetime.date(2020, 1, 1), None]
+    for number, date in enumerate(dates):
+        make_news(slug=f"item-{number}", date=date)
+    expected = [item.slug for item in NewsItem.objects.order_by(*NewsItem._meta.ordering)]
+    pages = [get_json(client, f"{API}/news/?page_size={page_size}")]
+    while pages[-1]["next"]:
+        pages.append(get_json(client, pages[-1]["next"]))
+    assert [slug for page in pages for slug in slugs(page)] == expected
+    backwards = [pages[-1]]
+    while backwards[-1]["previous"]:
+        backwards.append(get_json(client, backwards[-1]["previous"]))
+    assert [slug for page in reversed(backwards) for slug in slugs(page)] == expected

@@ -122,7 +122,7 @@ def test_pages_carry_headers_a_shared_cache_can_use(client, make_news):
     assert again.status_code == 304
 
 
-def test_previews_errors_and_the_api_are_not_stored(client, staff_client, make_news):
+def test_drafts_and_errors_are_not_stored(client, staff_client, make_news):
     draft = make_news(status=NewsItem.Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     draft.status = NewsItem.Status.PUBLISHED
@@ -150,3 +150,23 @@ def test_a_committed_change_made_during_a_render_is_not_kept(make_news):
     item.save()  # autocommit: the signal and the commit hook both move the generation on
     generation_after, _ = page_cache.current_state()
     assert generation_after != generation_before
+
+
+def test_api_answers_are_kept_too_and_fresh_after_a_save(client, make_news, count_queries):
+    item = make_news(title="API story", slug="api-story")
+    assert count_queries(lambda: client.get("/api/v1/news/")) > 0
+    assert count_queries(lambda: client.get("/api/v1/news/")) == 0
+    detail = client.get("/api/v1/news/api-story/")
+    assert client.get("/api/v1/news/api-story/")["Last-Modified"] == detail["Last-Modified"]
+    item.title = "API story, corrected"
+    item.save()
+    assert client.get("/api/v1/news/").json()["results"][0]["title"] == "API story, corrected"
+    assert client.get("/api/v1/news/api-story/").json()["title"] == "API story, corrected"
+
+
+def test_each_host_has_its_own_pages(client, make_news, settings):
+    settings.ALLOWED_HOSTS = ["a.example.org", "b.example.org"]
+    make_news()
+    client.get("/en/news/", HTTP_HOST="a.example.org")
+    page = client.get("/en/news/", HTTP_HOST="b.example.org").text
+    assert 'href="http://b.example.org/en/news/"' in page

@@ -25,8 +25,8 @@ from django.utils.cache import patch_cache_control, set_response_etag
 STATE_KEY = "pages:state"
 # Models whose rows appear on public pages; a change to any of them makes every page stale.
 CONTENT_APPS = {"news", "programmes", "sources"}
-# Not pages: the API counts every request against its rate limit (and is cacheable by HTTP
-# caches for a minute), the admin and the health check must always answer live.
+# Not here: the API keeps its answers itself, after counting the request against its rate limit
+# (api/views.py); the admin and the health check always answer live.
 UNCACHED_PATHS = ("/api/", "/admin/", "/healthz")
 # Query strings longer than this are answered but not stored (they are not links of the site).
 MAX_CACHED_QUERY = 200
@@ -113,8 +113,18 @@ def is_cacheable_response(request, response):
 
 
 def page_key(request, generation):
-    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The whole address, host included: pages carry absolute links (canonical, next page).
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"pages:{generation}:{translation.get_language()}:{url}"
+
+
+def lookup(request):
+    """(key, seconds): where this request's answer is kept, and for how long (0: not at all)."""
+    try:
+        generation, next_change = current_state()
+    except DatabaseError:  # the database is down: serve what is cached, store nothing new
+        generation, next_change = cache.get(STATE_KEY, (None, time.time()))
+    return page_key(request, generation), seconds_to_keep(next_change)
 
 
 class PageCacheMiddleware:
@@ -134,11 +144,7 @@ class PageCacheMiddleware:
         # A request for another host is refused (400) here, as CommonMiddleware would refuse
         # it, before a page cached for this site could answer it.
         request.get_host()
-        try:
-            generation, next_change = current_state()
-        except DatabaseError:  # the database is down: serve what is cached, store nothing new
-            generation, next_change = cache.get(STATE_KEY, (None, time.time()))
-        key = page_key(request, generation)
+        key, seconds = lookup(request)
         if (cached := cache.get(key)) is not None:
             return cached
 
@@ -150,6 +156,6 @@ class PageCacheMiddleware:
             # ETag, an unchanged page costs a 304 from this cache.
             patch_cache_control(response, public=True, no_cache=True)
         set_response_etag(response)
-        if seconds := seconds_to_keep(next_change):
+        if seconds:
             cache.set(key, response, timeout=seconds)
         return response
