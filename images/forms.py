@@ -1,5 +1,7 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from images.processing import without_metadata
 from images.validation import validate_image_upload
@@ -21,11 +23,20 @@ class ImageUploadField(forms.ImageField):
 class ImageUploadFormMixin:
     """For the form of a model with HasImage: check a new upload, then store a clean copy."""
 
+    image_not_stored = False  # set by ImageAdminMixin when storing this upload has just failed
+
     class Meta:
         field_classes = {"image": ImageUploadField}
 
     def clean_image(self):
         image = self.cleaned_data["image"]
         if isinstance(image, UploadedFile):  # not the image already stored, nor a cleared one
+            if self.image_not_stored:
+                raise ValidationError(
+                    _(
+                        "The image could not be stored: the file storage is unreachable. "
+                        "Nothing was saved; try again later."
+                    )
+                )
             return without_metadata(image)
         return image

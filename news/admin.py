@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm
-from images.admin import IMAGE_FIELDSET
+from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
 from news.models import NewsItem
 from news.views import NewsDetailView
@@ -14,7 +14,7 @@ class NewsItemForm(ImageUploadFormMixin, PublishableForm):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(PublishableAdmin, TranslationAdmin):
+class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
     list_display = ["title", "date", "public_state", "updated_at"]
     list_filter = ["status", "countries", "thematic_areas", "programmes"]
     search_fields = ["title", "summary", "body"]

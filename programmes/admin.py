@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin, PublishableForm
-from images.admin import IMAGE_FIELDSET
+from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from programmes.views import ProgrammeDetailView
@@ -48,7 +48,9 @@ class ProgrammeForm(ImageUploadFormMixin, PublishableForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin):
+class ProgrammeAdmin(
+    ImageAdminMixin, ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin
+):
     list_display = ["title", "start_year", "end_year", "phase_display", "public_state"]
     list_filter = ["status", "thematic_areas", "countries", "start_year"]
     search_fields = ["title", "vision", "description"]

@@ -7,6 +7,7 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and HTTPS=true.
 from pathlib import Path
 
 import environ
+from botocore.config import Config
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,6 +87,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Connections are checked before use: after PostgreSQL restarts, a request gets a fresh one
+# instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# On PostgreSQL each app server process keeps a pool of connections (psycopg_pool): no connect
+# per request, and one broken by a restart is replaced. Django refuses CONN_MAX_AGE with it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DB_POOL", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=4),
+        # Seconds a request waits for a connection; with the database down, the 503 comes then.
+        "timeout": env.float("DB_POOL_TIMEOUT", default=3.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is shared by every app server (page cache, sessions, rate limits). django-redis rather
@@ -131,12 +146,46 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads on this machine's disk by default. With several app servers they go to S3-compatible
+# object storage (django-storages), which every server reads and writes and which serves them.
+# Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read from the environment by boto3.
+if AWS_STORAGE_BUCKET_NAME := env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None  # None: AWS
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None  # e.g. a CDN
+    AWS_S3_FILE_OVERWRITE = False  # an upload never replaces a file that pages link to
+    AWS_DEFAULT_ACL = None  # the bucket's policy makes objects public, not each upload
+    # Plain URLs, the same on every server and every request: pages are cached whole.
+    AWS_QUERYSTRING_AUTH = False
+    # A stored name is never reused for other content (renditions are named after their
+    # source and settings), so browsers and CDNs may keep each file for a year.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    # Storage that does not answer fails an upload within seconds (the editor is told), rather
+    # than after botocore's default minute per attempt.
+    AWS_S3_CLIENT_CONFIG = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+        connect_timeout=3,
+        read_timeout=20,
+        retries={"mode": "standard", "max_attempts": 3},
+    )
+    if AWS_S3_CUSTOM_DOMAIN:
+        _media_default = f"https://{AWS_S3_CUSTOM_DOMAIN}/"
+    elif AWS_S3_ENDPOINT_URL:
+        _media_default = f"{AWS_S3_ENDPOINT_URL.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
+    else:
+        _media_default = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
+    # S3Storage builds the URLs itself; MEDIA_URL names their origin (the CSP allows images
+    # from there).
+    MEDIA_URL = env.str("MEDIA_URL", default=_media_default)
+else:
+    MEDIA_URL = env.str("MEDIA_URL", default="media/")
 
 # Uploaded images: refused above this size before Pillow opens them.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -145,6 +194,8 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 # HTTPS=true behind TLS in production; off for `make run` and the test server on 127.0.0.1.
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# The balancer probes each app server over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0

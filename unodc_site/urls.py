@@ -7,14 +7,17 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from unodc_site import views
+from unodc_site import health, views
 from unodc_site.sitemaps import SITEMAPS
 
 admin.site.site_header = _("UNODC ROCA — site administration")
 admin.site.site_title = _("UNODC ROCA admin")
 admin.site.index_title = _("Content")
 
+handler500 = views.server_error
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),

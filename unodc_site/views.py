@@ -1,10 +1,17 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 
 from news.models import NewsItem
 from programmes.charts import budget_chart, key_figure_charts
 from programmes.models import KeyFigure, Office, Programme, ThematicArea
 
 HOME_NEWS_COUNT = 3
+# Seconds after which a reader (or a crawler) may try again when the database is down.
+RETRY_AFTER_SECONDS = 120
 
 
 def home(request):
@@ -36,3 +43,18 @@ def about(request):
             "offices": Office.objects.select_related("country"),
         },
     )
+
+
+def server_error(request):
+    """Django's 500 page, or a 503 when the database could not be reached (urls.handler500).
+
+    Django hands every unhandled exception here, wherever it was raised (a view, a template, a
+    middleware); the exception is still the one being handled. The 503 page needs no database,
+    says when to come back and is never cached, so the page is fresh as soon as it is back.
+    """
+    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return defaults.server_error(request)
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

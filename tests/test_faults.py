@@ -1,0 +1,193 @@
+"""What readers and editors see when the database, Redis or the object storage is down."""
+
+import io
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from PIL import Image
+
+from news.models import NewsItem
+from tests.outages import database_down, redis_down_caches, storage_down_storages
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-password-for-the-fault-tests"
+
+
+@pytest.fixture
+def reader():
+    return Client(raise_request_exception=False)
+
+
+# PostgreSQL down ----------------------------------------------------------------------------
+
+
+def test_database_down_gives_the_sites_503_page_in_english(reader, make_news):
+    make_news(title="Border liaison offices meet")
+    with database_down():
+        response = reader.get("/en/news/")
+    assert response.status_code == 503
+    assert "<h1>The site is unavailable for a moment</h1>" in response.text
+    assert "Please try again in a few minutes." in response.text
+    assert "Skip to main content" in response.text  # the site's own design, from base.html
+    assert response["Retry-After"] == "120"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_database_down_gives_the_503_page_in_russian(reader):
+    with database_down():
+        response = reader.get("/ru/")
+    assert response.status_code == 503
+    assert '<html lang="ru">' in response.text
+    assert "<h1>Сайт ненадолго недоступен</h1>" in response.text
+
+
+def test_database_back_serves_the_page_again_not_a_cached_503(reader, make_news):
+    make_news(title="Border liaison offices meet")
+    with database_down():
+        assert reader.get("/en/news/").status_code == 503
+    response = reader.get("/en/news/")
+    assert response.status_code == 200
+    assert "Border liaison offices meet" in response.text
+
+
+def test_other_faults_are_still_a_500(reader, settings):
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    response = reader.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+
+
+# Redis down ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down():
+    with override_settings(CACHES=redis_down_caches()):
+        yield
+
+
+def test_redis_down_pages_come_from_the_database(redis_down, reader, make_news):
+    make_news(title="Border liaison offices meet")
+    for _ in range(2):  # the second time, too: nothing was cached, nothing half-read
+        response = reader.get("/en/news/")
+        assert response.status_code == 200
+        assert "Border liaison offices meet" in response.text
+
+
+def test_redis_down_editors_log_in_and_stay_logged_in(redis_down, reader):
+    get_user_model().objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    response = reader.post(
+        "/admin/login/?next=/admin/", {"username": "editor", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    # The session was written to the database only; each request reads it from there.
+    for _ in range(3):
+        response = reader.get("/admin/news/newsitem/")
+        assert response.status_code == 200
+        assert "Log out" in response.text
+
+
+def test_redis_down_the_api_answers_and_is_not_throttled_shut(redis_down, reader, make_news):
+    make_news(title="Border liaison offices meet")
+    for _ in range(3):
+        response = reader.get("/api/v1/news/")
+        assert response.status_code == 200
+        assert "Border liaison offices meet" in response.text
+
+
+# Object storage down ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def storage_down(settings):
+    settings.STORAGES = storage_down_storages(bucket="roca-media")
+
+
+def png_upload():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_storage_down_pages_with_images_still_render(storage_down, reader, make_news):
+    item = make_news(title="Border liaison offices meet", image_alt="Officers at a border post")
+    # Stored before the storage went down (a save would make the renditions now).
+    NewsItem.objects.filter(pk=item.pk).update(
+        image="images/2024/photo.png", image_width=1200, image_height=800
+    )
+    response = reader.get(item.get_absolute_url())
+    assert response.status_code == 200
+    assert 'alt="Officers at a border post"' in response.text
+    assert "/roca-media/CACHE/images/images/2024/photo/" in response.text  # built offline
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", None)
+    client.force_login(editor)
+    return client
+
+
+def add_news_with_an_image(client):
+    return client.post(
+        "/admin/news/newsitem/add/",
+        {
+            "title_en": "Border liaison offices meet",
+            "slug": "border-liaison-offices-meet",
+            "date": "2024-03-01",
+            "status": "published",
+            "summary_en": "A summary that the editor typed.",
+            "body_en": "A body.",
+            "image": png_upload(),
+            "image_alt": "Officers at a border post",
+            "image_credit": "",
+            "original_publisher": "",
+        },
+    )
+
+
+def test_storage_down_an_upload_is_refused_with_a_message_and_nothing_saved(
+    storage_down, editor_client
+):
+    response = add_news_with_an_image(editor_client)
+    assert response.status_code == 200  # the form again, not a redirect and not a 500
+    assert (
+        "The image could not be stored: the file storage is unreachable. "
+        "Nothing was saved; try again later."
+    ) in response.text
+    assert "A summary that the editor typed." in response.text  # what they wrote is kept
+    assert not NewsItem.objects.exists()
+    assert not NewsItem.history.exists()
+
+
+def test_storage_failing_midway_leaves_no_original_and_no_renditions(
+    settings, tmp_path, editor_client
+):
+    settings.MEDIA_ROOT = tmp_path
+    save = FileSystemStorage._save
+    saves = []
+
+    def full_after_three_files(storage, name, content):
+        saves.append(name)
+        if len(saves) > 3:
+            raise OSError(28, "No space left on device")
+        return save(storage, name, content)
+
+    with mock.patch.object(FileSystemStorage, "_save", full_after_three_files):
+        response = add_news_with_an_image(editor_client)
+    assert len(saves) == 4  # the original and two renditions were stored, the third failed
+    assert "The image could not be stored" in response.text
+    assert not NewsItem.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+    response = add_news_with_an_image(editor_client)  # space again: the same upload succeeds
+    assert response.status_code == 302
+    item = NewsItem.objects.get()
+    stored = sorted(path.suffix for path in tmp_path.rglob("*") if path.is_file())
+    assert stored == [".png"] * 4 + [".webp"] * 3  # the original and six renditions
+    assert item.image.name.endswith("/photo.png")  # not photo_xxxx.png: the name was freed
