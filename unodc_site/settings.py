@@ -4,10 +4,15 @@ Defaults make `make run` work on SQLite with nothing configured; production sets
 SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and HTTPS=true.
 """
 
+import datetime
+from base64 import b64encode
+from hashlib import sha256
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from botocore.config import Config
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +44,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "imagekit",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "unodc_site",
     "editorial",
     "images",
@@ -52,15 +61,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",  # first: it must answer before anything else does
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "unodc_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "unodc_site.urls"
@@ -74,6 +87,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -127,7 +141,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        # Every account is a staff account (the public site has none).
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -206,7 +224,63 @@ if HTTPS:
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # the admin takes the token from its forms, never from the cookie
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Only staff have sessions (public pages set no cookie): a working day at most, and none after
+# the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy and Cross-Origin-Resource-Policy come from unodc_site/middleware.py.
+
+# Content Security Policy (Django's own). Public pages have no script and no inline style, so their
+# policy never carries a nonce and a page cached whole stays valid; the admin's templates put
+# the per-request nonce on their scripts and styles. JSON-LD blocks are data, not scripts: CSP
+# does not apply to them. Uploaded images may be on another host (S3): it is allowed for images.
+_media = urlsplit(MEDIA_URL)
+MEDIA_ORIGIN = f"{_media.scheme}://{_media.netloc}" if _media.netloc else None
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, MEDIA_ORIGIN] if MEDIA_ORIGIN else [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+# The admin's pages also allow, by their hashes, two inline styles that libraries add without a
+# nonce: the rich-text editor's base CSS (a <style> that Tiptap writes; its hash changes with
+# django-prose-editor's version, and tests/test_security.py fails if it does) and one style
+# attribute in django-simple-history's list of revisions.
+ADMIN_CSP = SECURE_CSP | {
+    "style-src": [
+        *SECURE_CSP["style-src"],
+        CSP.UNSAFE_HASHES,  # lets a hash match a style attribute, and only that exact one
+        "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='",
+        f"'sha256-{b64encode(sha256(b'border-top: 0').digest()).decode()}'",
+    ],
+}
+
+# The admin: a password and, when ADMIN_REQUIRE_2FA (production by default), a TOTP code from
+# an authenticator app (django-otp; README: "Security"). django-axes locks a username for one
+# address after five wrong passwords in a row.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=HTTPS)
+OTP_TOTP_ISSUER = "UNODC ROCA"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked-out login outright
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("ADMIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "unodc_site.security.locked_out"
+# The client's address as the API's rate limit finds it (API_NUM_PROXIES): behind the TLS proxy,
+# the last X-Forwarded-For entry, which the proxy wrote; else the connection's own.
+AXES_CLIENT_IP_CALLABLE = "unodc_site.security.client_ip_address"
 
 MAILERS = {
     "default": {
