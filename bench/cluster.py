@@ -486,8 +486,8 @@ def wrk_figures(output):
         )
         if errors
         else {},
-        "p50": number(r"50%\s+(\S+)", "?"),
-        "p99": number(r"99%\s+(\S+)", "?"),
+        "p50": number(r"(?m)^\s+50%\s+(\S+)", "?"),
+        "p99": number(r"(?m)^\s+99%\s+(\S+)", "?"),
     }
 
 
