@@ -64,8 +64,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "unodc_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page, and 304 to a matching If-None-Match, cached page or not.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "unodc_site.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +138,9 @@ if REDIS_URL := env.str("REDIS_URL", default=""):
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous pages are kept whole in the cache for at most this long (0: not cached); any change
+# to content makes them stale at once (unodc_site/page_cache.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Sessions live in the database, read through the cache: any app server finds them, and they
 # survive Redis going down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -204,6 +210,9 @@ if AWS_STORAGE_BUCKET_NAME := env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     MEDIA_URL = env.str("MEDIA_URL", default=_media_default)
 else:
     MEDIA_URL = env.str("MEDIA_URL", default="media/")
+
+# Where `manage.py backup` writes its archives (README: "Backups").
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 # Uploaded images: refused above this size before Pillow opens them.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -314,7 +323,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_RATE_LIMIT", default="120/minute")},
     # The rate is counted per client address: behind the TLS proxy, the last X-Forwarded-For one.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=1 if HTTPS else 0),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PublicAPISchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "UNODC ROCA public API",
