@@ -170,3 +170,16 @@ def test_each_host_has_its_own_pages(client, make_news, settings):
     client.get("/en/news/", HTTP_HOST="a.example.org")
     page = client.get("/en/news/", HTTP_HOST="b.example.org").text
     assert 'href="http://b.example.org/en/news/"' in page
+
+
+def test_with_the_database_down_cached_pages_are_still_served(make_news):
+    from tests.outages import database_down
+
+    reader = Client(raise_request_exception=False)
+    make_news(title="Story kept in the cache")
+    assert reader.get(NEWS_LIST).status_code == 200
+    with database_down():
+        kept = reader.get(NEWS_LIST)
+        not_kept = reader.get("/en/programmes/")
+    assert kept.status_code == 200 and "Story kept in the cache" in kept.text
+    assert not_kept.status_code == 503
