@@ -6,7 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
 from news.models import NewsItem
-from programmes.charts import budget_chart, key_figure_charts
+from programmes.charts import key_figure_charts
 from programmes.models import KeyFigure, Office, Programme, ThematicArea
 
 HOME_NEWS_COUNT = 3
@@ -15,10 +15,9 @@ RETRY_AFTER_SECONDS = 120
 
 
 def home(request):
-    programmes = Programme.objects.published().prefetch_related("sources")
+    # The programmes' budgets are charted on the programme list.
+    programmes = Programme.objects.published()
     charts = key_figure_charts(KeyFigure.objects.select_related("source"))
-    if budgets := budget_chart(programmes):
-        charts.append(budgets)
     return render(
         request,
         "home.html",
