@@ -654,3 +654,13 @@ def test_public_pages_and_their_json_ld_raise_no_violation(site, page):
     assert page.locator('script[type="application/ld+json"]').count() >= 1
     assert messages == [], "\n".join(messages)
     assert page.problems.all() == []
+
+
+@pytest.mark.django_db
+def test_a_very_long_user_name_is_a_failed_login_not_a_500(client):
+    client.raise_request_exception = False
+    response = client.post(
+        "/admin/login/", {"username": "x" * 1000, "password": "wrong", "next": "/admin/"}
+    )
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.text

@@ -178,3 +178,11 @@ def secret_for_typing(device):
     """The key in base32, in groups of four, for apps that cannot scan."""
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def username_for_lockout(request, credentials=None):
+    """The user name django-axes records, cut to its column's 255 characters: a longer one
+    typed into the login form is a failed login like any other, not a 500 on PostgreSQL
+    (jazzband/django-axes#1381)."""
+    source = credentials if credentials else request.POST
+    return str(source.get("username") or "")[:255]

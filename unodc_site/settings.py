@@ -287,6 +287,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("ADMIN_LOCKOUT_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "unodc_site.security.locked_out"
+AXES_USERNAME_CALLABLE = "unodc_site.security.username_for_lockout"
 # The client's address as the API's rate limit finds it (API_NUM_PROXIES): behind the TLS proxy,
 # the last X-Forwarded-For entry, which the proxy wrote; else the connection's own.
 AXES_CLIENT_IP_CALLABLE = "unodc_site.security.client_ip_address"
