@@ -7,7 +7,7 @@ from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
 from programmes.models import Programme
-from search.indexes import NEWS_FIELDS, SearchVectorIndex, search_vector
+from search.indexes import NEWS_FIELDS, SearchVectorIndex, stored_search_vector
 
 
 class ListOrderIndex(models.Index):
@@ -35,6 +35,13 @@ class NewsItemQuerySet(PublishableQuerySet):
             models.Prefetch("programmes", queryset=Programme.objects.published()),
             "thematic_areas",
         )
+
+
+class NewsItemManager(models.Manager.from_queryset(NewsItemQuerySet)):
+    def get_queryset(self):
+        # The search vectors are read by PostgreSQL only (search/queries.py): loading them with
+        # every item would about double what a list, a feed or an export reads.
+        return super().get_queryset().defer("search_en", "search_ru")
 
 
 class NewsItem(Publishable, HasImage):
@@ -91,8 +98,12 @@ class NewsItem(Publishable, HasImage):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Kept in the row (STORAGE MAIN, set by migration 0011): a migration that re-creates these
+    # columns must set it again.
+    search_en = stored_search_vector(NEWS_FIELDS, "en", _("words searched on English pages"))
+    search_ru = stored_search_vector(NEWS_FIELDS, "ru", _("words searched on Russian pages"))
 
-    objects = NewsItemQuerySet.as_manager()
+    objects = NewsItemManager()
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "-id"]
@@ -101,8 +112,8 @@ class NewsItem(Publishable, HasImage):
             # The order of every list (newest first, undated last): a page is read off the
             # index instead of sorting every published item.
             ListOrderIndex(F("date").desc(nulls_last=True), F("id").desc(), name="news_order_idx"),
-            SearchVectorIndex(search_vector(NEWS_FIELDS, "en"), name="news_search_en_idx"),
-            SearchVectorIndex(search_vector(NEWS_FIELDS, "ru"), name="news_search_ru_idx"),
+            SearchVectorIndex(fields=["search_en"], name="news_search_en_idx"),
+            SearchVectorIndex(fields=["search_ru"], name="news_search_ru_idx"),
         ]
         permissions = [("publish_newsitem", "Can publish, unpublish and schedule news items")]
         verbose_name = _("news item")

@@ -10,5 +10,5 @@ class NewsItemTranslation(TranslationOptions):
 
 
 # Revision history is registered here, after the translation fields exist, so that every
-# revision keeps both languages.
-simple_history.register(NewsItem, excluded_fields=["updated_at"])
+# revision keeps both languages. The search vectors are the database's, computed from the texts.
+simple_history.register(NewsItem, excluded_fields=["updated_at", "search_en", "search_ru"])

@@ -1,14 +1,18 @@
 """What the site search reads in each model, and the PostgreSQL index on it.
 
-The models name these in Meta.indexes and search/queries.py searches the same expressions, so
-PostgreSQL can answer a search from the GIN index instead of reading every row.
+News items, thousands of them, keep what a search reads in stored columns (stored_search_vector):
+PostgreSQL ranks a match from the column instead of parsing the texts again, and finds matches
+through a GIN index on it. The smaller tables (programmes, countries, offices) are searched
+through the expressions themselves, with a GIN index on the expression for programmes. The
+models name these in their fields and Meta.indexes; search/queries.py searches the same ones.
 """
 
 import functools
 import operator
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
 
 # PostgreSQL's text-search configuration for each language of the site: how words are stemmed.
 TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
@@ -39,8 +43,39 @@ def search_vector(fields, language):
     )
 
 
+def stored_search_vector(fields, language, verbose_name):
+    """A column holding search_vector(fields, language), which PostgreSQL computes itself
+    whenever a row is written: by save(), bulk_create(), update(), a migration or raw SQL alike,
+    so nothing has to remember to fill it. SQLite (for development) leaves it NULL."""
+    return models.GeneratedField(
+        expression=PostgreSQLOnly(search_vector(fields, language)),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        null=True,
+        verbose_name=verbose_name,
+    )
+
+
+def stored_search_field(model, language):
+    """The name of model's stored_search_vector() column for pages in `language`, or None."""
+    name = f"search_{language}"
+    fields = {field.name for field in model._meta.concrete_fields if field.generated}
+    return name if name in fields else None
+
+
+class PostgreSQLOnly(models.Func):
+    """An expression PostgreSQL computes and SQLite, which lacks to_tsvector, reads as NULL."""
+
+    template = "%(expressions)s"
+    output_field = SearchVectorField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
 class SearchVectorIndex(GinIndex):
-    """A GIN index on a search_vector(), made on PostgreSQL only.
+    """A GIN index on a search_vector() or a stored_search_vector() column, made on PostgreSQL
+    only.
 
     SQLite (for development) has neither to_tsvector nor GIN indexes and searches without an
     index; there the migration, and any later rebuild of the table, create nothing.

@@ -8,18 +8,28 @@ somewhere, in any case; title matches come first; Python highlights.
 
 Anything a visitor types is safe: websearch_to_tsquery accepts any text, the SQLite patterns are
 escaped, and clean_query() drops the NUL bytes neither database accepts and keeps 200 characters.
+
+Only the newest news items that match are ranked: at most RANKED_MATCHES + 1, found in the
+order of the lists (newest first, off the date index), ranked from their stored vectors. Ranking
+every match of a word found in most of 100,000 items took 5 to 12 s for the search page and 7 to
+30 s for the news list; the newest 1,001 take 30 to 50 ms for the whole page (bench/search.py).
+The trade-off: an older item that matches better is not found until more words or a filter
+(the year) narrow the matches; the pages say so when more matched (the extra one tells them).
 """
 
 import html
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Case, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf, Replace
+from django.db.models import Case, F, Func, Q, TextField, Value, When, Window
+from django.db.models.functions import Coalesce, Concat, NullIf, Replace, RowNumber
+from django.db.models.query import EmptyQuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django_prose_editor.fields import ProseEditorField
@@ -35,10 +45,14 @@ from search.indexes import (
     TEXT_SEARCH_CONFIGS,
     search_vector,
     searched_languages,
+    stored_search_field,
 )
 
 MAX_QUERY_LENGTH = 200
-RESULTS_PER_KIND = 10
+# The news list shows the newest 1,000 of a longer list (news/views.py, NewsPaginator), and says
+# so when there are more: with one match more than that, it can tell.
+RANKED_MATCHES = 1000
+RESULTS_PER_PAGE = 10
 EXCERPT_WORDS = 30
 
 # The words found in an excerpt are wrapped in these two private-use characters, by ts_headline
@@ -72,16 +86,24 @@ class Result:
     rank: float
 
 
+@dataclass
+class SearchPage:
+    page: Page  # of Result
+    news_limit: int | None  # how many news items were ranked, if more matched, else None
+
+
 def clean_query(text):
     """The query as searched: NUL bytes dropped, spaces collapsed, at most 200 characters."""
     return " ".join(text.replace("\x00", " ").split())[:MAX_QUERY_LENGTH].strip()
 
 
 def matching(queryset, query, fields):
-    """The rows of queryset that match query, most relevant first, each with a `rank`.
+    """The rows of queryset that match query, most relevant first, each with a `rank`: for news
+    items (a model with stored search vectors), the newest RANKED_MATCHES + 1 only.
 
     fields: one of the *_FIELDS of search/indexes.py. A page searches the fields of its language
-    and the English ones, which it shows where a translation is missing.
+    and the English ones, which it shows where a translation is missing. Filters added to the
+    result narrow these rows; those applied to queryset before choose which rows are the newest.
     """
     query = clean_query(query)
     if not query:
@@ -89,44 +111,113 @@ def matching(queryset, query, fields):
     language = get_language()
     if uses_postgresql(queryset):
         search_query = text_search_query(query, language)
-        queryset = (
-            queryset.alias(document=search_vector(fields, language))
-            .filter(document=search_query)
-            .annotate(rank=SearchRank(F("document"), search_query))
-        )
+        document = searched_document(queryset.model, fields, language)
+        queryset = queryset.alias(document=document)
+        matches = queryset.filter(document=search_query)
+        rank = SearchRank(F("document"), search_query)
     else:
         words = words_of(query)
         if not words:
             return queryset.none()
+        matches = queryset.filter(contains_every_word(fields, language, words))
         title = [title_field(fields)]
-        queryset = queryset.filter(contains_every_word(fields, language, words)).annotate(
-            rank=Case(
-                When(contains_every_word(title, language, words), then=Value(1.0)),
-                default=Value(0.5),
-            )
-        )
-    return queryset.order_by("-rank", *queryset.model._meta.ordering)
+        rank = Case(When(contains_every_word(title, language, words), then=Value(1.0)), default=0.5)
+    ordering = queryset.model._meta.ordering
+    if not stored_search_field(queryset.model, language):  # programmes, countries, offices: few
+        return matches.annotate(rank=rank).order_by("-rank", *ordering)
+    newest = matches.order_by(*ordering).values("pk")[: RANKED_MATCHES + 1]
+    return queryset.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", *ordering)
 
 
-def search_site(query):
-    """News, programmes, countries and offices matching query, most relevant first: at most
-    RESULTS_PER_KIND of each kind, each with a highlighted excerpt."""
-    query = clean_query(query)
-    if not query:
-        return []
-    results = []
-    # Built per request: published() compares with the time now.
-    for queryset, fields in [
+NEWS_KIND = 0  # the news items' place in searched_kinds()
+
+
+def searched_kinds():
+    """What the site search finds, with the fields it reads in each; built per request, as
+    published() compares with the time now."""
+    return [
         (NewsItem.objects.published(), NEWS_FIELDS),
         (Programme.objects.published(), PROGRAMME_FIELDS),
         (Country.objects.all(), COUNTRY_FIELDS),
         (Office.objects.all(), OFFICE_FIELDS),
-    ]:
-        results += results_of_kind(queryset, query, fields)
-    return sorted(results, key=lambda result: -result.rank)
+    ]
 
 
-def results_of_kind(queryset, query, fields):
+def search_site(query, page_number=1):
+    """A page of the news items, programmes, countries and offices matching query, most relevant
+    first, each with a highlighted excerpt.
+
+    One query ranks the matches of every kind; one more for each kind on the page reads its rows
+    and makes their excerpts, so the excerpts are made for the page's rows only.
+    """
+    kinds = searched_kinds()
+    keys = ranked_keys(kinds, clean_query(query))
+    # The news item one beyond RANKED_MATCHES only tells that more matched: it is not shown.
+    shown = [
+        key for key in keys if key.result_kind != NEWS_KIND or key.result_position <= RANKED_MATCHES
+    ]
+    page = Paginator(shown, RESULTS_PER_PAGE).get_page(page_number)
+    page.object_list = results_of(page.object_list, kinds, query)
+    return SearchPage(page=page, news_limit=RANKED_MATCHES if len(shown) < len(keys) else None)
+
+
+def ranked_keys(kinds, query):
+    """(result_kind, pk, rank, result_position) of every ranked match, most relevant first, in
+    one query: the kind is its index in kinds, the position its place in its own list (1 for
+    the newest news item)."""
+    ranked = []
+    for number, (queryset, fields) in enumerate(kinds):
+        matches = matching(queryset, query, fields)
+        if isinstance(matches, EmptyQuerySet):  # nothing to search for in the query
+            continue
+        ranked.append(
+            matches.order_by()
+            .annotate(
+                result_kind=Value(number),
+                result_position=Window(RowNumber(), order_by=queryset.model._meta.ordering),
+            )
+            .values_list("result_kind", "pk", "rank", "result_position", named=True)
+        )
+    if not ranked:
+        return []
+    return list(
+        ranked[0].union(*ranked[1:], all=True).order_by("-rank", "result_position", "result_kind")
+    )
+
+
+def results_of(keys, kinds, query):
+    """The Result of each key, in the keys' order."""
+    language = get_language()
+    pks_of_kind = defaultdict(list)
+    for key in keys:
+        pks_of_kind[key.result_kind].append(key.pk)
+    found = {}
+    for kind, pks in pks_of_kind.items():
+        queryset, fields = kinds[kind]
+        for row, excerpt in rows_with_excerpts(queryset.filter(pk__in=pks), query, fields):
+            found[kind, row.pk] = (row, excerpt, title_field(fields))
+    results = []
+    for key in keys:
+        if (key.result_kind, key.pk) not in found:  # unpublished or deleted since the first query
+            continue
+        row, excerpt, title = found[key.result_kind, key.pk]
+        results.append(
+            Result(
+                kind=row._meta.verbose_name,
+                title=getattr(row, title),
+                title_lang=(
+                    "en" if language != "en" and not getattr(row, f"{title}_{language}") else ""
+                ),
+                url=row.get_absolute_url(),
+                excerpt=highlighted(excerpt),
+                rank=key.rank,
+            )
+        )
+    return results
+
+
+def rows_with_excerpts(queryset, query, fields):
+    """(row, excerpt) for each row: the excerpt's words found are between START and STOP."""
     language = get_language()
     if uses_postgresql(queryset):
         headline = SearchHeadline(
@@ -138,23 +229,9 @@ def results_of_kind(queryset, query, fields):
             min_words=EXCERPT_WORDS // 2,
             max_words=EXCERPT_WORDS,
         )
-        rows = matching(queryset, query, fields).annotate(headline=headline)[:RESULTS_PER_KIND]
-        excerpts = [row.headline for row in rows]
-    else:
-        rows = matching(queryset, query, fields)[:RESULTS_PER_KIND]
-        excerpts = [marked_excerpt(plain_text(row, fields), words_of(query)) for row in rows]
-    title = title_field(fields)
-    return [
-        Result(
-            kind=row._meta.verbose_name,
-            title=getattr(row, title),
-            title_lang="en" if language != "en" and not getattr(row, f"{title}_{language}") else "",
-            url=row.get_absolute_url(),
-            excerpt=highlighted(excerpt),
-            rank=row.rank,
-        )
-        for row, excerpt in zip(rows, excerpts, strict=True)
-    ]
+        return [(row, row.headline) for row in queryset.annotate(headline=headline)]
+    words = words_of(query)
+    return [(row, marked_excerpt(plain_text(row, fields), words)) for row in queryset]
 
 
 def highlighted(marked_text):
@@ -181,6 +258,13 @@ def is_rich_text(model, name):
 
 
 # ---------------------------------------------------------------- PostgreSQL
+
+
+def searched_document(model, fields, language):
+    """What PostgreSQL searches on pages in `language`: the stored column where the model has one
+    (news), else the fields' search_vector(), computed for each row read."""
+    stored = stored_search_field(model, language)
+    return F(stored) if stored else search_vector(fields, language)
 
 
 def text_search_query(query, language):

@@ -2,12 +2,14 @@ import datetime
 import re
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.utils import timezone, translation
 
 from news.filters import NewsFilter
 from news.models import NewsItem
 from programmes.models import Office, Programme
+from search import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -244,20 +246,118 @@ def test_search_page_query_count_does_not_grow_with_items(
     assert with_3 <= 4
 
 
-def test_results_are_capped_per_kind(client, make_news):
+def test_news_list_query_count_does_not_grow_with_items(
+    client, make_news, kazakhstan, count_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def add(count):
+        for _ in range(count):
+            make_news(countries=[kazakhstan])
+
+    add(3)
+    with_3 = count_queries(lambda: client.get("/en/news/?q=item"))
+    add(47)
+    assert count_queries(lambda: client.get("/en/news/?q=item")) == with_3
+    assert count_queries(lambda: client.get("/en/news/?q=item&page=5")) == with_3
+    assert with_3 <= 6
+
+
+def test_results_come_ten_a_page(client, make_news):
     for _ in range(15):
         make_news()
     response = client.get(f"{SEARCH}?q=item")
     assert len(response.context["results"]) == 10
+    assert "15 results for “item”" in response.text
+    assert "Page 1 of 2" in response.text
     assert 'href="/en/news/?q=item"' in response.text
+    second = client.get(f"{SEARCH}?q=item&page=2")
+    assert len(second.context["results"]) == 5
+    assert '<ol class="search-results" start="11">' in second.text
+    assert client.get(f"{SEARCH}?q=item&page=99").context["results"] == second.context["results"]
+
+
+@pytest.fixture
+def ranked_matches(monkeypatch):
+    """Only the newest 5 matches are ranked: the bound of 1,000 with 5 items instead."""
+    monkeypatch.setattr(queries, "RANKED_MATCHES", 5)
+    return 5
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, make_news, ranked_matches):
+    make_news(title="Border report from long ago", date=datetime.date(2001, 1, 1))
+    for _ in range(6):
+        make_news(summary="Border management.")
+    response = client.get(f"{SEARCH}?q=border")
+    titles = result_titles(response)
+    assert len(titles) == ranked_matches
+    assert "Border report from long ago" not in titles
+    assert "More than 5 news items match: the newest 5 of them are shown" in response.text
+    news_list = client.get("/en/news/?q=border")
+    # One more, by which the news list can tell that there are more than it lists.
+    assert len(news_list.context["object_list"]) == ranked_matches + 1
+    assert "Border report from long ago" not in news_list.text
+
+
+def test_among_the_newest_matches_a_title_match_ranks_first(client, make_news, ranked_matches):
+    for _ in range(3):
+        make_news(summary="Border management.")
+    make_news(title="Border management training", date=datetime.date(2015, 1, 1))
+    response = client.get(f"{SEARCH}?q=border management")
+    assert result_titles(response)[0] == "Border management training"
+    assert "More than" not in response.text
+    news_list = client.get("/en/news/?q=border management")
+    assert news_list.context["object_list"][0].title == "Border management training"
+
+
+def test_other_filters_narrow_the_ranked_matches(client, make_news, kazakhstan, ranked_matches):
+    make_news(title="Border post in Kazakhstan", countries=[kazakhstan])
+    for _ in range(4):
+        make_news(title="Border post")
+    response = client.get("/en/news/?q=border&country=kazakhstan")
+    assert [item.title for item in response.context["object_list"]] == ["Border post in Kazakhstan"]
 
 
 @postgresql_only
-def test_news_search_is_answered_from_the_gin_index(make_news):
-    make_news(title="Drug seizures")
+def test_search_vectors_are_filled_on_save_and_follow_edits(make_news):
+    item = make_news(title="Border management", title_ru="Пограничный контроль")
+
+    def found(words, language="english", vector="search_en"):
+        query = SearchQuery(words, config=language)
+        return NewsItem.objects.filter(pk=item.pk, **{vector: query}).exists()
+
+    assert found("borders")
+    assert found("пограничного", "russian", "search_ru") and found("border", vector="search_ru")
+    item.title = "Drug seizures"
+    item.save()
+    assert found("seizure") and not found("border")
+
+
+@postgresql_only
+def test_bulk_created_and_updated_items_are_searchable_at_once(client, make_news, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # update() sends no signal that would refresh cached pages
+    NewsItem.objects.bulk_create(
+        NewsItem(
+            title_en=f"Heroin seizure {number}",
+            slug=f"bulk-{number}",
+            summary_en="Summary.",
+            body_en="<p>Body.</p>",
+            status=NewsItem.Status.PUBLISHED,
+        )
+        for number in range(3)
+    )
+    assert len(result_titles(client.get(f"{SEARCH}?q=heroin"))) == 3
+    NewsItem.objects.filter(slug="bulk-0").update(title_en="Opium seizure")
+    assert result_titles(client.get(f"{SEARCH}?q=opium")) == ["Opium seizure"]
+    assert len(result_titles(client.get(f"{SEARCH}?q=heroin"))) == 2
+
+
+@postgresql_only
+def test_news_list_with_words_can_be_answered_without_reading_the_whole_table(make_news):
+    make_news(summary="Border crossing.")
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: else it would
     for language in ["en", "ru"]:
         with translation.override(language):
-            queryset = NewsFilter({"q": "drugs"}, queryset=NewsItem.objects.all()).qs
-            assert f"news_search_{language}_idx" in queryset.explain()
+            queryset = NewsFilter({"q": "border"}, queryset=NewsItem.objects.published()).qs
+            assert "Seq Scan on news_newsitem" not in queryset[:10].explain()
