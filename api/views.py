@@ -118,8 +118,8 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
         """
         if not settings.PAGE_CACHE_SECONDS:
             return answer(request, *args, **kwargs)
-        key, seconds = page_cache.lookup(request._request)
-        if (kept := cache.get(key)) is not None:
+        key, seconds, kept = page_cache.lookup(request._request)
+        if kept is not None:
             data, last_modified = kept
             response = Response(data)
         else:

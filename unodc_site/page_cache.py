@@ -112,23 +112,48 @@ def is_cacheable_response(request, response):
     )
 
 
-def page_key(request, generation):
+def page_language(request):
+    """The page's language as LocaleMiddleware will find it: from the path, else the request."""
+    return translation.get_language_from_path(
+        request.path_info
+    ) or translation.get_language_from_request(request)
+
+
+def page_key(request, generation, language):
     # The whole address, host included: pages carry absolute links (canonical, next page).
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pages:{generation}:{translation.get_language()}:{url}"
+    return f"pages:{generation}:{language}:{url}"
+
+
+# The generation this process saw last. The state and the page stored under that generation are
+# read in one round trip to the cache; only when the generation has moved on is the page read
+# again, under the new one.
+last_generation = None
 
 
 def lookup(request):
-    """(key, seconds): where this request's answer is kept, and for how long (0: not at all)."""
-    try:
-        generation, next_change = current_state()
-    except DatabaseError:  # the database is down: serve what is cached, store nothing new
-        generation, next_change = cache.get(STATE_KEY, (None, time.time()))
-    return page_key(request, generation), seconds_to_keep(next_change)
+    """(key, seconds, kept): where this request's answer is kept, for how long (0: not at all)
+    and the answer kept there, if any."""
+    global last_generation
+    language = page_language(request)
+    guessed_key = page_key(request, last_generation, language)
+    found = cache.get_many([STATE_KEY, guessed_key])
+    state = found.get(STATE_KEY)
+    if state is None or (state[1] is not None and state[1] <= time.time()):
+        try:
+            state = current_state()
+        except DatabaseError:  # the database is down: serve what is cached, store nothing new
+            state = (state[0], time.time()) if state else (None, time.time())
+    generation, next_change = state
+    last_generation = generation
+    key = page_key(request, generation, language)
+    kept = found.get(guessed_key) if key == guessed_key else cache.get(key)
+    return key, seconds_to_keep(next_change), kept
 
 
 class PageCacheMiddleware:
-    """Serves anonymous pages from the shared cache; placed after the locale middleware."""
+    """Serves anonymous pages from the shared cache, before the session and locale middleware
+    (whose work is in the stored page already)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -144,9 +169,9 @@ class PageCacheMiddleware:
         # A request for another host is refused (400) here, as CommonMiddleware would refuse
         # it, before a page cached for this site could answer it.
         request.get_host()
-        key, seconds = lookup(request)
-        if (cached := cache.get(key)) is not None:
-            return cached
+        key, seconds, kept = lookup(request)
+        if kept is not None:
+            return kept
 
         response = self.get_response(request)
         if not is_cacheable_response(request, response):
