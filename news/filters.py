@@ -123,6 +123,15 @@ class NewsFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = lambda name=name: choices()[name]
         self.filters["year"].extra["choices"] = once(years_with_news)
 
+    def filter_queryset(self, queryset):
+        # The words last: the search ranks the newest matches (search/queries.py) among what the
+        # other filters leave, not among all matches of the words.
+        data = dict(self.form.cleaned_data)
+        words = data.pop("q", "")
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, words)
+
     def choice_label(self, name, value):
         """The name shown for a filter's value (a country's name for its slug)."""
         field = self.form.fields[name]
