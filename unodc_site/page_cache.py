@@ -181,6 +181,9 @@ class PageCacheMiddleware:
             # ETag, an unchanged page costs a 304 from this cache.
             patch_cache_control(response, public=True, no_cache=True)
         set_response_etag(response)
+        # One piece instead of the many a feed writes: each piece costs the server a write
+        # (and the cache a pickled object) on every answer.
+        response.content = response.content
         if seconds:
             cache.set(key, response, timeout=seconds)
         return response
