@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -11,3 +13,10 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+def counts_as_allowed(request):
+    """Count a request the page cache answers without reaching the API's views, as the views
+    would; False when the client is over the limit (the view then answers 429 itself)."""
+    anonymous = SimpleNamespace(META=request.META, headers=request.headers, user=None)
+    return AnonRateThrottle().allow_request(anonymous, None)

@@ -8,7 +8,6 @@ source documents the public may read.
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
@@ -42,7 +41,6 @@ from news.filters import NewsFilter
 from news.models import NewsItem
 from programmes.models import Country, Office, Programme, ThematicArea
 from sources.models import SourceDocument
-from unodc_site import page_cache
 
 CACHE_SECONDS = 60
 
@@ -104,34 +102,6 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
                 raise ValidationError({"lang": ["Choose en or ru."]})
             translation.activate(language)
 
-    def list(self, request, *args, **kwargs):
-        return self.cached(super().list, request, *args, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.cached(super().retrieve, request, *args, **kwargs)
-
-    def cached(self, answer, request, *args, **kwargs):
-        """The answer kept in the page cache (unodc_site/page_cache.py), fresh as the pages are.
-
-        Looked up here, not by the page cache's middleware, so that the request has been counted
-        against the rate limit first.
-        """
-        if not settings.PAGE_CACHE_SECONDS:
-            return answer(request, *args, **kwargs)
-        key, seconds, kept = page_cache.lookup(request._request)
-        if kept is not None:
-            data, last_modified = kept
-            response = Response(data)
-        else:
-            response = answer(request, *args, **kwargs)
-            if response.status_code != 200 or not seconds:
-                return response
-            last_modified = response.get("Last-Modified")
-            cache.set(key, (response.data, last_modified), timeout=seconds)
-        if last_modified:
-            response["Last-Modified"] = last_modified
-        return response
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = translation.get_language()
@@ -164,9 +134,6 @@ class NewsItemViewSet(PublicViewSet):
         )
 
     def retrieve(self, request, *args, **kwargs):
-        return self.cached(self.item_answer, request, *args, **kwargs)
-
-    def item_answer(self, request, *args, **kwargs):
         item = self.get_object()
         response = Response(self.get_serializer(item).data)
         response["Last-Modified"] = http_date(item.updated_at.timestamp())

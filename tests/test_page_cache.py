@@ -183,3 +183,12 @@ def test_with_the_database_down_cached_pages_are_still_served(make_news):
         not_kept = reader.get("/en/programmes/")
     assert kept.status_code == 200 and "Story kept in the cache" in kept.text
     assert not_kept.status_code == 503
+
+
+def test_api_answers_from_the_cache_still_count_against_the_rate_limit(client, settings, drugs):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    statuses = [client.get("/api/v1/thematic-areas/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]

@@ -22,12 +22,15 @@ from django.db.models import Min, Q
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
+from api import throttling
+
 STATE_KEY = "pages:state"
 # Models whose rows appear on public pages; a change to any of them makes every page stale.
 CONTENT_APPS = {"news", "programmes", "sources"}
-# Not here: the API keeps its answers itself, after counting the request against its rate limit
-# (api/views.py); the admin and the health check always answer live.
+# The admin, the health check and the API's documentation page always answer live. The API's
+# answers are kept, but each one served from here still counts against the rate limit.
 UNCACHED_PATHS = ("/api/", "/admin/", "/healthz")
+API_PATH = "/api/v1/"
 # Query strings longer than this are answered but not stored (they are not links of the site).
 MAX_CACHED_QUERY = 200
 
@@ -94,7 +97,7 @@ def is_cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
-        and not request.path.startswith(UNCACHED_PATHS)
+        and (request.path.startswith(API_PATH) or not request.path.startswith(UNCACHED_PATHS))
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and len(request.META.get("QUERY_STRING", "")) <= MAX_CACHED_QUERY
     )
@@ -170,7 +173,9 @@ class PageCacheMiddleware:
         # it, before a page cached for this site could answer it.
         request.get_host()
         key, seconds, kept = lookup(request)
-        if kept is not None:
+        if kept is not None and (
+            not request.path.startswith(API_PATH) or throttling.counts_as_allowed(request)
+        ):
             return kept
 
         response = self.get_response(request)
