@@ -31,6 +31,7 @@ CONTENT_APPS = {"news", "programmes", "sources"}
 # answers are kept, but each one served from here still counts against the rate limit.
 UNCACHED_PATHS = ("/api/", "/admin/", "/healthz")
 API_PATH = "/api/v1/"
+API_SCHEMA_PATH = "/api/v1/openapi.json"  # made from the code, not the content: always live
 # Query strings longer than this are answered but not stored (they are not links of the site).
 MAX_CACHED_QUERY = 200
 
@@ -97,7 +98,10 @@ def is_cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
-        and (request.path.startswith(API_PATH) or not request.path.startswith(UNCACHED_PATHS))
+        and (
+            (request.path.startswith(API_PATH) and request.path != API_SCHEMA_PATH)
+            or not request.path.startswith(UNCACHED_PATHS)
+        )
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and len(request.META.get("QUERY_STRING", "")) <= MAX_CACHED_QUERY
     )
