@@ -7,22 +7,12 @@ from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
 from programmes.models import Programme
-from search.indexes import NEWS_FIELDS, SearchVectorIndex, stored_search_vector
+from search.indexes import NEWS_FIELDS, PostgreSQLOnlyIndex, SearchVectorIndex, stored_search_vector
 
 
-class ListOrderIndex(models.Index):
+class ListOrderIndex(PostgreSQLOnlyIndex, models.Index):
     """An index in the lists' order, made on PostgreSQL only: SQLite (for development) cannot
-    index NULLS LAST; there the migration creates nothing."""
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return f"-- {self.name}: PostgreSQL only"
-        return super().create_sql(model, schema_editor, using=using, **kwargs)
-
-    def remove_sql(self, model, schema_editor, **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return f"-- {self.name}: PostgreSQL only"
-        return super().remove_sql(model, schema_editor, **kwargs)
+    index NULLS LAST."""
 
 
 class NewsItemQuerySet(PublishableQuerySet):

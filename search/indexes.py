@@ -73,13 +73,9 @@ class PostgreSQLOnly(models.Func):
         return "NULL", []
 
 
-class SearchVectorIndex(GinIndex):
-    """A GIN index on a search_vector() or a stored_search_vector() column, made on PostgreSQL
-    only.
-
-    SQLite (for development) has neither to_tsvector nor GIN indexes and searches without an
-    index; there the migration, and any later rebuild of the table, create nothing.
-    """
+class PostgreSQLOnlyIndex:
+    """Mixin for an index made on PostgreSQL only: on SQLite (for development) the migration,
+    and any later rebuild of the table, create nothing."""
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor != "postgresql":
@@ -90,3 +86,8 @@ class SearchVectorIndex(GinIndex):
         if schema_editor.connection.vendor != "postgresql":
             return f"-- {self.name}: PostgreSQL only"
         return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class SearchVectorIndex(PostgreSQLOnlyIndex, GinIndex):
+    """A GIN index on a search_vector() or a stored_search_vector() column, made on PostgreSQL
+    only: SQLite has neither to_tsvector nor GIN indexes and searches without an index."""
