@@ -1,10 +1,12 @@
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from api.throttling import AnonRateThrottle
 from news.models import NewsItem
 from programmes.models import Office, Programme, ThematicArea
 from sources.models import SourceDocument
@@ -354,6 +356,24 @@ def test_too_many_requests_get_429_with_retry_after(client, drugs, settings):
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert "detail" in response.json()
+
+
+def test_rate_limit_counts_per_window_and_says_when_the_next_one_starts(client, drugs, settings):
+    def at(seconds):
+        return mock.patch.object(AnonRateThrottle, "timer", lambda self: seconds)
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},
+    }
+    url = f"{API}/thematic-areas/"
+    with at(600_030.0):  # 30 s into a minute
+        assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+        assert client.get(url)["Retry-After"] == "30"
+        # Another address has its own count.
+        assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
+    with at(600_060.0):  # the next minute
+        assert client.get(url).status_code == 200
 
 
 # ----------------------------------------------------------------------------- schema and docs
