@@ -9,6 +9,7 @@ from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
 from search.indexes import NEWS_FIELDS
 from search.queries import matching
+from unodc_site import page_cache
 
 
 def once(compute):
@@ -116,12 +117,17 @@ class NewsFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read per request (published() compares with the time now), and only if used: the API
-        # checks a value only when one is given.
-        choices = once(filter_choices)
-        for name in ["country", "programme", "theme"]:
+        # Read only if used (the API checks a value only when one is given), from the cache
+        # until the content changes: a new generation also comes when a scheduled programme
+        # or news item appears or leaves, as published() would see it.
+        choices = once(
+            lambda: page_cache.kept_until_content_changes(
+                f"news-filter-choices:{get_language()}",
+                lambda: {**filter_choices(), "year": years_with_news()},
+            )
+        )
+        for name in ["country", "programme", "theme", "year"]:
             self.filters[name].extra["choices"] = lambda name=name: choices()[name]
-        self.filters["year"].extra["choices"] = once(years_with_news)
 
     def filter_queryset(self, queryset):
         # The words last: the search ranks the newest matches (search/queries.py) among what the

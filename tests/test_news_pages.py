@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from news.models import NewsItem
 from news.views import NewsPaginator
+from programmes.models import ThematicArea
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +199,18 @@ def test_russian_filters_list_names_in_russian_or_english(client, seeded):
     response = client.get("/ru/news/?country=kazakhstan")
     assert response.status_code == 200
     assert "Казахстан" in response.text
+
+
+def test_filter_choices_are_kept_until_the_content_changes(
+    client, make_news, settings, count_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself rendered each time
+    make_news(date=datetime.date(2014, 3, 1))
+    first = count_queries(lambda: client.get(NEWS_LIST))
+    assert count_queries(lambda: client.get(NEWS_LIST)) == first - 2  # choices and years kept
+    ThematicArea.objects.create(name="Maritime crime", slug="maritime-crime")
+    make_news(date=datetime.date(2009, 3, 1))
+    response = client.get(NEWS_LIST)
+    assert '<option value="maritime-crime">Maritime crime</option>' in response.text
+    assert '<option value="2009">2009</option>' in response.text
+    assert client.get(f"{NEWS_LIST}?theme=maritime-crime").status_code == 200

@@ -1,11 +1,14 @@
 """Anonymous pages come from the shared cache, and are never stale for readers."""
 
 import datetime
+import gzip
+import threading
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from news.models import NewsItem
@@ -120,6 +123,74 @@ def test_pages_carry_headers_a_shared_cache_can_use(client, make_news):
     assert not response.cookies
     again = client.get(NEWS_LIST, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+def test_pages_are_sent_gzipped_to_browsers_and_plain_to_other_clients(client, make_news):
+    make_news(title="Compressed story")
+    for _ in range(2):  # rendered, then from the cache
+        plain = client.get(NEWS_LIST)
+        zipped = client.get(NEWS_LIST, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert "Content-Encoding" not in plain
+        assert zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content
+        assert "Compressed story" in plain.text
+        assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content) / 3
+        assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+        assert zipped["ETag"] == "W/" + plain["ETag"]
+    again = client.get(NEWS_LIST, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"])
+    assert again.status_code == 304
+
+
+def cache_key_of(path):
+    key, _seconds, _kept = page_cache.lookup(RequestFactory().get(path))
+    return key
+
+
+def test_a_page_another_process_is_rendering_is_waited_for_not_rendered_again(
+    client, make_news, count_queries
+):
+    make_news(title="Rendered here")
+    client.get("/en/")  # the cache's state is set
+    key = cache_key_of(NEWS_LIST)
+    cache.add(f"{key}:rendering", 1)  # another worker started on the page
+    other_worker = threading.Timer(
+        0.05,
+        cache.set,
+        (key, page_cache.StoredPage([("Content-Type", "text/html")], b"By the other", False)),
+    )
+    other_worker.start()
+    response_and_queries = []
+    queries = count_queries(lambda: response_and_queries.append(client.get(NEWS_LIST)))
+    other_worker.join()
+    assert response_and_queries[0].content == b"By the other"
+    assert queries == 0
+
+
+def test_a_page_is_rendered_here_when_the_other_process_stores_nothing(
+    client, make_news, monkeypatch
+):
+    make_news(title="Rendered here")
+    client.get("/en/")
+    key = cache_key_of(NEWS_LIST)
+    sleeps = []
+    monkeypatch.setattr(page_cache.time, "sleep", sleeps.append)
+    # The other process finished without storing the page (a 404, say): its claim is gone.
+    monkeypatch.setattr(page_cache, "claim_render", lambda key: False)
+    assert "Rendered here" in client.get(NEWS_LIST).text
+    assert len(sleeps) == 1
+    # It holds its claim but never stores: the wait ends, and the page is rendered here.
+    cache.add(f"{key}:rendering", 1)
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(page_cache, "RENDER_POLL_SECONDS", 0)
+    monkeypatch.setattr(page_cache.time, "sleep", lambda seconds: None)
+    assert "Rendered here" in client.get(NEWS_LIST).text
+
+
+def test_a_render_leaves_no_claim_behind(client, make_news):
+    item = make_news()
+    for path in (NEWS_LIST, "/en/news/no-such-story/", item.get_absolute_url()):
+        client.get(path)
+        assert cache.get(f"{cache_key_of(path)}:rendering") is None
 
 
 def test_drafts_and_errors_are_not_stored(client, staff_client, make_news):

@@ -10,6 +10,7 @@ from news.filters import NewsFilter
 from news.models import NewsItem
 from programmes.models import Office, Programme
 from search import queries
+from unodc_site import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -255,11 +256,15 @@ def test_news_list_query_count_does_not_grow_with_items(
         for _ in range(count):
             make_news(countries=[kazakhstan])
 
+    def queries_for(path):
+        page_cache.invalidate()  # as after a change: the filters' choices are read again
+        return count_queries(lambda: client.get(path))
+
     add(3)
-    with_3 = count_queries(lambda: client.get("/en/news/?q=item"))
+    with_3 = queries_for("/en/news/?q=item")
     add(47)
-    assert count_queries(lambda: client.get("/en/news/?q=item")) == with_3
-    assert count_queries(lambda: client.get("/en/news/?q=item&page=5")) == with_3
+    assert queries_for("/en/news/?q=item") == with_3
+    assert queries_for("/en/news/?q=item&page=5") == with_3
     assert with_3 <= 6
 
 

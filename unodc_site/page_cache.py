@@ -10,21 +10,33 @@ after it moves the counter on.
 Only anonymous GET requests are served from the cache (a request with a session cookie, such as
 a logged-in editor's, always gets a fresh page), and only complete 200 responses that set no
 cookie and are not marked private are stored.
+
+Pages are stored compressed with gzip, once, and sent so to every client that accepts it (every
+browser): less to send to a phone on a slow network, and less for the cache to hold and hand over.
+When a page is missing, one process renders it while the others asking for it wait a moment for
+it: after a publish, the busiest pages would otherwise be rendered by every worker at once.
 """
 
+import gzip
 import hashlib
+import re
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import Min, Q
+from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from api import throttling
 
 STATE_KEY = "pages:state"
+# Part of every page's key, to be changed with StoredPage: during a deploy, servers of the old and
+# the new release share the cache, and each must find only pages it can read.
+STORED_PAGE_FORMAT = 2
 # Models whose rows appear on public pages; a change to any of them makes every page stale.
 CONTENT_APPS = {"news", "programmes", "sources"}
 # The admin, the health check and the API's documentation page always answer live. The API's
@@ -34,6 +46,16 @@ API_PATH = "/api/v1/"
 API_SCHEMA_PATH = "/api/v1/openapi.json"  # made from the code, not the content: always live
 # Query strings longer than this are answered but not stored (they are not links of the site).
 MAX_CACHED_QUERY = 200
+# The longest data kept by kept_until_content_changes() stays (a new generation replaces it sooner).
+DATA_SECONDS = 3600
+# Smaller answers are stored as they are: gzip would save next to nothing.
+MIN_COMPRESSED_SIZE = 200
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# A render claimed by a process that has died lapses after this; others wait for it at most
+# RENDER_WAIT_SECONDS, looking every RENDER_POLL_SECONDS, and then render the page themselves.
+RENDER_CLAIM_SECONDS = 10
+RENDER_WAIT_SECONDS = 1.0
+RENDER_POLL_SECONDS = 0.01
 
 
 def next_scheduled_change():
@@ -75,6 +97,19 @@ def current_state():
     if state is None or (state[1] is not None and state[1] <= time.time()):
         state = invalidate()
     return state
+
+
+def kept_until_content_changes(name, compute):
+    """compute(), kept in the cache until the content next changes (a new generation), for what
+    many pages need that only the content decides, such as the news filters' choices."""
+    generation, next_change = current_state()
+    key = f"data:{generation}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        seconds = DATA_SECONDS if next_change is None else next_change - time.time()
+        cache.set(key, value, timeout=max(1, min(DATA_SECONDS, int(seconds))))
+    return value
 
 
 def content_changed(sender, action=None, **kwargs):
@@ -126,10 +161,13 @@ def page_language(request):
     ) or translation.get_language_from_request(request)
 
 
-def page_key(request, generation, language):
+def page_address(request):
     # The whole address, host included: pages carry absolute links (canonical, next page).
-    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pages:{generation}:{language}:{url}"
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def page_key(address, generation, language):
+    return f"pages:{STORED_PAGE_FORMAT}:{generation}:{language}:{address}"
 
 
 # The generation this process saw last. The state and the page stored under that generation are
@@ -143,7 +181,8 @@ def lookup(request):
     and the answer kept there, if any."""
     global last_generation
     language = page_language(request)
-    guessed_key = page_key(request, last_generation, language)
+    address = page_address(request)
+    guessed_key = page_key(address, last_generation, language)
     found = cache.get_many([STATE_KEY, guessed_key])
     state = found.get(STATE_KEY)
     if state is None or (state[1] is not None and state[1] <= time.time()):
@@ -153,9 +192,63 @@ def lookup(request):
             state = (state[0], time.time()) if state else (None, time.time())
     generation, next_change = state
     last_generation = generation
-    key = page_key(request, generation, language)
+    key = page_key(address, generation, language)
     kept = found.get(guessed_key) if key == guessed_key else cache.get(key)
     return key, seconds_to_keep(next_change), kept
+
+
+class StoredPage(NamedTuple):
+    headers: list  # (name, value) pairs, Content-Length left out
+    body: bytes
+    gzipped: bool
+
+
+def stored_page(response):
+    headers = [(name, value) for name, value in response.items() if name != "Content-Length"]
+    body = response.content
+    if len(body) >= MIN_COMPRESSED_SIZE and not response.has_header("Content-Encoding"):
+        # No random padding against BREACH (Django's GZipMiddleware adds some): a page stored
+        # here is the same for every reader and holds no secret such as a CSRF token.
+        compressed = gzip.compress(body, mtime=0)
+        if len(compressed) < len(body):
+            return StoredPage(headers, compressed, gzipped=True)
+    return StoredPage(headers, body, gzipped=False)
+
+
+def response_from(page, request):
+    """The stored page as an answer to request: gzipped if the client accepts it."""
+    response = HttpResponse(headers=page.headers)
+    body = page.body
+    if page.gzipped:
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response.headers["Content-Encoding"] = "gzip"
+            # Not the same bytes as the page the strong ETag names (as GZipMiddleware does).
+            if response.get("ETag", "").startswith('"'):
+                response.headers["ETag"] = "W/" + response["ETag"]
+        else:
+            body = gzip.decompress(body)
+    response.content = body
+    response.headers["Content-Length"] = str(len(body))
+    return response
+
+
+def claim_render(key):
+    """True if this process is to render the page: no other is at it (or the cache is down)."""
+    claimed = cache.add(f"{key}:rendering", 1, timeout=RENDER_CLAIM_SECONDS)
+    return claimed is not False  # django-redis answers None when the cache is down
+
+
+def rendered_by_another(key):
+    """The page another process is rendering, once it is stored; None if that process gave up
+    (the answer was not one to store, such as a 404) or is taking too long."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        found = cache.get_many([key, f"{key}:rendering"])
+        if key in found or f"{key}:rendering" not in found:
+            return found.get(key)
+    return None
 
 
 class PageCacheMiddleware:
@@ -177,22 +270,29 @@ class PageCacheMiddleware:
         # it, before a page cached for this site could answer it.
         request.get_host()
         key, seconds, kept = lookup(request)
+        claimed = False
+        if kept is None and seconds:
+            claimed = claim_render(key)
+            if not claimed:
+                kept = rendered_by_another(key)
         if kept is not None and (
             not request.path.startswith(API_PATH) or throttling.counts_as_allowed(request)
         ):
-            return kept
+            return response_from(kept, request)
 
-        response = self.get_response(request)
-        if not is_cacheable_response(request, response):
-            return response
-        if "Cache-Control" not in response:
-            # Shared caches (a CDN) may store the page but must ask again each time: with the
-            # ETag, an unchanged page costs a 304 from this cache.
-            patch_cache_control(response, public=True, no_cache=True)
-        set_response_etag(response)
-        # One piece instead of the many a feed writes: each piece costs the server a write
-        # (and the cache a pickled object) on every answer.
-        response.content = response.content
-        if seconds:
-            cache.set(key, response, timeout=seconds)
-        return response
+        try:
+            response = self.get_response(request)
+            if not is_cacheable_response(request, response):
+                return response
+            if "Cache-Control" not in response:
+                # Shared caches (a CDN) may store the page but must ask again each time: with
+                # the ETag, an unchanged page costs a 304 from this cache.
+                patch_cache_control(response, public=True, no_cache=True)
+            set_response_etag(response)
+            page = stored_page(response)
+            if seconds:
+                cache.set(key, page, timeout=seconds)
+            return response_from(page, request)
+        finally:
+            if claimed:
+                cache.delete(f"{key}:rendering")
