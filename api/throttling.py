@@ -1,6 +1,8 @@
 import math
 from types import SimpleNamespace
 
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -34,15 +36,30 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
     def count_hit(self, key):
         """The window's count including this request."""
+        if isinstance(self.cache, RedisCache):
+            return count_in_redis(self.cache, key, self.duration)
         try:
             return self.cache.incr(key)
         except ValueError:  # the window's first request
             if self.cache.add(key, 1, timeout=self.duration):
                 return 1
-            return self.cache.incr(key)  # another server's request came first
+            return self.cache.incr(key)  # another process's request came first
 
     def wait(self):
         return max(1, math.ceil(self.window_ends - self.timer()))
+
+
+def count_in_redis(cache, key, seconds):
+    """SET NX and INCR in one round trip: django-redis's own incr() runs a Lua script and
+    needs a second trip for the window's first request, a fifth of a cached answer's cost."""
+    key = cache.client.make_key(key)
+    try:
+        pipeline = cache.client.get_client(write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=seconds, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]
+    except RedisError:
+        return None
 
 
 def counts_as_allowed(request):

@@ -2,6 +2,7 @@ import datetime
 from unittest import mock
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
@@ -10,6 +11,7 @@ from api.throttling import AnonRateThrottle
 from news.models import NewsItem
 from programmes.models import Office, Programme, ThematicArea
 from sources.models import SourceDocument
+from tests.conftest import running_in_ci
 
 pytestmark = pytest.mark.django_db
 
@@ -356,6 +358,36 @@ def test_too_many_requests_get_429_with_retry_after(client, drugs, settings):
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert "detail" in response.json()
+
+
+@pytest.fixture
+def live_redis(settings):
+    """The cache in a Redis database of its own (Redis at 127.0.0.1:6379; required in CI)."""
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        if running_in_ci():
+            pytest.fail(f"Redis is required in CI: {error}", pytrace=False)
+        pytest.skip(f"no Redis at {url}")
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}}
+    yield redis.Redis.from_url(url)
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_rate_limit_in_redis_counts_cached_answers_and_ends_with_its_window(
+    client, drugs, settings, live_redis
+):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    url = f"{API}/thematic-areas/"
+    # The second and third come from the page cache, in Redis too.
+    assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    [key] = live_redis.keys("*throttle*")
+    assert int(live_redis.get(key)) == 5  # the 429 was counted by the page cache and the view
+    assert 0 < live_redis.ttl(key) <= 60
 
 
 def test_rate_limit_counts_per_window_and_says_when_the_next_one_starts(client, drugs, settings):
