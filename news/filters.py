@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import CharField, F, Max, Min, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.forms.renderers import Jinja2
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,13 @@ def years_with_news():
     return [
         (str(year), str(year)) for year in range(dates["last"].year, dates["first"].year - 1, -1)
     ]
+
+
+class NewsFilterForm(forms.Form):
+    # Jinja2 renders the filters' long lists of options in less than half the time of Django's
+    # template engine (a tenth of the uncached news list), with the same markup: Django ships
+    # its form templates for both. The rest of the site, the admin included, keeps Django's.
+    default_renderer = Jinja2()  # one for the process: it keeps its compiled templates
 
 
 class NewsFilter(django_filters.FilterSet):
@@ -146,6 +154,7 @@ class NewsFilter(django_filters.FilterSet):
     class Meta:
         model = NewsItem
         fields = ["q", "country", "programme", "theme", "year"]
+        form = NewsFilterForm
 
     def filter_words(self, queryset, name, value):
         """The site search's match, most relevant first; the other filters narrow it further."""
