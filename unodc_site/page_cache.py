@@ -46,7 +46,7 @@ API_PATH = "/api/v1/"
 API_SCHEMA_PATH = "/api/v1/openapi.json"  # made from the code, not the content: always live
 # Query strings longer than this are answered but not stored (they are not links of the site).
 MAX_CACHED_QUERY = 200
-# The longest data kept by kept_until_content_changes() stays (a new generation replaces it sooner).
+# The longest kept_until_content_changes() keeps a value (a new generation replaces it sooner).
 DATA_SECONDS = 3600
 # Smaller answers are stored as they are: gzip would save next to nothing.
 MIN_COMPRESSED_SIZE = 200
