@@ -25,74 +25,45 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def allow_request(self, request, view):
-        key = self.window_key(request, view)
-        if key is None:
-            return True
-        # The page cache counts the requests it sees in its own round trip to the cache.
-        count = getattr(getattr(request, "_request", request), "rate_limit_count", NOT_COUNTED)
-        if count is NOT_COUNTED:
-            count = count_hit(self.cache, key, self.duration)
-        return self.allows(count)
-
-    def window_key(self, request, view=None):
-        """The key of the count this request adds to (its client and window); None if none."""
         key = self.get_cache_key(request, view)
         if self.rate is None or key is None:
-            return None
+            return True
         window = int(self.timer() // self.duration)
         self.window_ends = (window + 1) * self.duration
-        return f"{key}:{window}"
-
-    def allows(self, count):
+        count = self.count_hit(f"{key}:{window}")
         # No count: the cache is down, and the API stays open rather than shut.
         return count is None or count <= self.num_requests
+
+    def count_hit(self, key):
+        """The window's count including this request."""
+        if isinstance(self.cache, RedisCache):
+            return count_in_redis(self.cache, key, self.duration)
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # the window's first request
+            if self.cache.add(key, 1, timeout=self.duration):
+                return 1
+            return self.cache.incr(key)  # another process's request came first
 
     def wait(self):
         return max(1, math.ceil(self.window_ends - self.timer()))
 
 
-NOT_COUNTED = object()
-
-
-def count_hit(cache, key, seconds):
-    """The count under key, this request included; a new count lasts `seconds`."""
-    if isinstance(cache, RedisCache):
-        return get_many_and_count(cache, [], key, seconds)[1]
+def count_in_redis(cache, key, seconds):
+    """SET NX and INCR in one round trip: django-redis's own incr() runs a Lua script and
+    needs a second trip for the window's first request, a fifth of a cached answer's cost."""
+    key = cache.client.make_key(key)
     try:
-        return cache.incr(key)
-    except ValueError:  # the window's first request
-        if cache.add(key, 1, timeout=seconds):
-            return 1
-        return cache.incr(key)  # another process's request came first
+        pipeline = cache.client.get_client(write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=seconds, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]
+    except RedisError:
+        return None
 
 
-def get_many_and_count(cache, keys, count_key, seconds):
-    """cache.get_many(keys), and a hit counted under count_key: ({key: value}, count).
-
-    In Redis, one round trip (MGET, SET NX, INCR, pipelined): the page cache reads a page and
-    counts the request against the rate limit at once. django-redis's own incr() runs a Lua
-    script, and a second trip in a window's first request.
-    """
-    if not isinstance(cache, RedisCache):
-        return cache.get_many(keys), count_hit(cache, count_key, seconds)
-    client = cache.client
-    counter = client.make_key(count_key)
-    try:
-        pipeline = client.get_client(write=True).pipeline(transaction=False)
-        if keys:
-            pipeline.mget([client.make_key(key) for key in keys])
-        pipeline.set(counter, 0, ex=seconds, nx=True)
-        pipeline.incr(counter)
-        results = pipeline.execute()
-    except RedisError:  # down: nothing found, nothing counted
-        return {}, None
-    values = zip(keys, results[0] if keys else [], strict=True)
-    return {key: client.decode(value) for key, value in values if value is not None}, results[-1]
-
-
-def window_of(request):
-    """(throttle, key): the API's rate limit as its views will apply it to request, and the key
-    of the count it adds to (None if not limited)."""
-    throttle = AnonRateThrottle()
+def counts_as_allowed(request):
+    """Count a request the page cache answers without reaching the API's views, as the views
+    would; False when the client is over the limit (the view then answers 429 itself)."""
     anonymous = SimpleNamespace(META=request.META, headers=request.headers, user=None)
-    return throttle, throttle.window_key(anonymous)
+    return AnonRateThrottle().allow_request(anonymous, None)

@@ -142,7 +142,7 @@ def test_pages_are_sent_gzipped_to_browsers_and_plain_to_other_clients(client, m
 
 
 def cache_key_of(path):
-    key, _seconds, _kept, _count = page_cache.lookup(RequestFactory().get(path))
+    key, _seconds, _kept = page_cache.lookup(RequestFactory().get(path))
     return key
 
 

@@ -40,7 +40,7 @@ STORED_PAGE_FORMAT = 2
 # Models whose rows appear on public pages; a change to any of them makes every page stale.
 CONTENT_APPS = {"news", "programmes", "sources"}
 # The admin, the health check and the API's documentation page always answer live. The API's
-# answers are kept, and each request for one is counted here against the rate limit.
+# answers are kept, but each one served from here still counts against the rate limit.
 UNCACHED_PATHS = ("/api/", "/admin/", "/healthz")
 API_PATH = "/api/v1/"
 API_SCHEMA_PATH = "/api/v1/openapi.json"  # made from the code, not the content: always live
@@ -176,18 +176,14 @@ def page_key(address, generation, language):
 last_generation = None
 
 
-def lookup(request, counting=None):
-    """(key, seconds, kept, count): where this request's answer is kept, for how long (0: not at
-    all), the answer kept there if any, and with counting=(key, seconds), the count under that
-    key after adding this request, in the same round trip (the API's rate limit)."""
+def lookup(request):
+    """(key, seconds, kept): where this request's answer is kept, for how long (0: not at all)
+    and the answer kept there, if any."""
     global last_generation
     language = page_language(request)
     address = page_address(request)
     guessed_key = page_key(address, last_generation, language)
-    if counting:
-        found, count = throttling.get_many_and_count(cache, [STATE_KEY, guessed_key], *counting)
-    else:
-        found, count = cache.get_many([STATE_KEY, guessed_key]), None
+    found = cache.get_many([STATE_KEY, guessed_key])
     state = found.get(STATE_KEY)
     if state is None or (state[1] is not None and state[1] <= time.time()):
         try:
@@ -198,7 +194,7 @@ def lookup(request, counting=None):
     last_generation = generation
     key = page_key(address, generation, language)
     kept = found.get(guessed_key) if key == guessed_key else cache.get(key)
-    return key, seconds_to_keep(next_change), kept, count
+    return key, seconds_to_keep(next_change), kept
 
 
 class StoredPage(NamedTuple):
@@ -273,19 +269,15 @@ class PageCacheMiddleware:
         # A request for another host is refused (400) here, as CommonMiddleware would refuse
         # it, before a page cached for this site could answer it.
         request.get_host()
-        throttle, counting = None, None
-        if request.path.startswith(API_PATH):
-            throttle, rate_key = throttling.window_of(request)
-            counting = (rate_key, throttle.duration) if rate_key else None
-        key, seconds, kept, count = lookup(request, counting)
-        if counting:
-            request.rate_limit_count = count  # the API's views do not count it again
+        key, seconds, kept = lookup(request)
         claimed = False
         if kept is None and seconds:
             claimed = claim_render(key)
             if not claimed:
                 kept = rendered_by_another(key)
-        if kept is not None and (not counting or throttle.allows(count)):
+        if kept is not None and (
+            not request.path.startswith(API_PATH) or throttling.counts_as_allowed(request)
+        ):
             return response_from(kept, request)
 
         try:
