@@ -131,21 +131,27 @@ def test_admin_scripts_and_styles_carry_the_nonce_of_the_policy(client, seeded):
     assert nonce not in client.get(path)["Content-Security-Policy"]  # a new one each time
 
 
-def test_images_from_media_on_another_host_are_allowed_by_the_policy():
-    script = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(*settings.SECURE_CSP['img-src'])"
-    )
+def printed_by_django(script, environment):
+    """The words `script` prints, run after django.setup() in a new Python process with these
+    environment variables: settings are read once, at start-up."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     result = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=ROOT,
-        env=env | {"MEDIA_URL": "https://media.example.org/roca/"},
+        env=env | environment,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout.split() == ["'self'", "https://media.example.org"]
+    return result.stdout.split()
+
+
+def test_images_from_media_on_another_host_are_allowed_by_the_policy():
+    printed = printed_by_django(
+        "from django.conf import settings; print(*settings.SECURE_CSP['img-src'])",
+        {"MEDIA_URL": "https://media.example.org/roca/"},
+    )
+    assert printed == ["'self'", "https://media.example.org"]
 
 
 @pytest.mark.django_db
@@ -551,21 +557,13 @@ def test_the_deployed_site_sends_hsts_and_only_secure_cookies(production):
 
 
 def test_production_redirects_plain_http_to_https():
-    script = (
-        "import django; django.setup(); from django.test import Client; "
+    printed = printed_by_django(
+        "from django.test import Client; "
         "r = Client().get('/en/news/', HTTP_HOST='roca.example.org'); "
-        "print(r.status_code, r['Location'])"
+        "print(r.status_code, r['Location'])",
+        {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "unodc_site.settings"},
     )
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**env, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "unodc_site.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.split() == ["301", "https://roca.example.org/en/news/"]
+    assert printed == ["301", "https://roca.example.org/en/news/"]
 
 
 # ------------------------------------------------------------------ in Chromium
