@@ -889,6 +889,22 @@ def shown_in(language, index):
     return language == "en" or index % 2 == 0
 
 
+def detail_pages(site, records, language, problems):
+    """(index, record, url, root, title) for each record's page read in language (as
+    shown_in() chooses), once its <h1> and <title> are checked to show the title as typed."""
+    for index, record in enumerate(records):
+        if not shown_in(language, index):
+            continue
+        url = page_url(record, language)
+        root = read_page(site, url, problems)
+        if root is None:
+            continue
+        title = in_language(record, "title", language)
+        expect(problems, url, "<h1>", root.find("h1").text(), title)
+        expect(problems, url, "<title>", root.find("title").text(), f"{title} · UNODC ROCA")
+        yield index, record, url, root, title
+
+
 def hostile_news():
     return list(NewsItem.objects.filter(slug__startswith="hostile-news-").order_by("id"))
 
@@ -907,17 +923,8 @@ def hostile_programmes():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_news_pages_show_what_editors_typed_as_text(site, language):
     problems = []
-    for index, item in enumerate(hostile_news()):
-        if not shown_in(language, index):
-            continue
-        url = page_url(item, language)
-        root = read_page(site, url, problems)
-        if root is None:
-            continue
-        title = in_language(item, "title", language)
+    for index, item, url, root, title in detail_pages(site, hostile_news(), language, problems):
         summary = in_language(item, "summary", language)
-        expect(problems, url, "<h1>", root.find("h1").text(), title)
-        expect(problems, url, "<title>", root.find("title").text(), f"{title} · UNODC ROCA")
         og_title = root.find("meta", property="og:title").attrs.get("content")
         expect(problems, url, "og:title", og_title, title)
         article = json_ld(root)
@@ -967,16 +974,7 @@ def test_programme_pages_show_what_editors_typed_as_text(site, language):
         shown = [card.find("h2").text() for card in root.find_all("article", class_="card")]
         titles = [in_language(p, "title", language) for p in programmes]
         expect(problems, "the programme list", "titles", sorted(shown), sorted(titles))
-    for index, programme in enumerate(programmes):
-        if not shown_in(language, index):
-            continue
-        url = page_url(programme, language)
-        root = read_page(site, url, problems)
-        if root is None:
-            continue
-        title = in_language(programme, "title", language)
-        expect(problems, url, "<h1>", root.find("h1").text(), title)
-        expect(problems, url, "<title>", root.find("title").text(), f"{title} · UNODC ROCA")
+    for _index, programme, url, root, _title in detail_pages(site, programmes, language, problems):
         vision = root.find("p", class_="lead").text()
         expect(problems, url, "vision", vision, in_language(programme, "vision", language))
         [signatory] = programme.signatories.all()
