@@ -107,8 +107,7 @@ def kept_until_content_changes(name, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        seconds = DATA_SECONDS if next_change is None else next_change - time.time()
-        cache.set(key, value, timeout=max(1, min(DATA_SECONDS, int(seconds))))
+        cache.set(key, value, timeout=max(1, seconds_to_keep(next_change, DATA_SECONDS)))
     return value
 
 
@@ -123,10 +122,12 @@ def content_changed(sender, action=None, **kwargs):
     transaction.on_commit(lambda: invalidate(schedule_changed))
 
 
-def seconds_to_keep(next_change):
+def seconds_to_keep(next_change, longest=None):
+    """Until the next scheduled change, and at most `longest` (a page: PAGE_CACHE_SECONDS)."""
+    longest = settings.PAGE_CACHE_SECONDS if longest is None else longest
     if next_change is None:
-        return settings.PAGE_CACHE_SECONDS
-    return max(0, min(settings.PAGE_CACHE_SECONDS, int(next_change - time.time())))
+        return longest
+    return max(0, min(longest, int(next_change - time.time())))
 
 
 def is_cacheable_request(request):
