@@ -386,8 +386,31 @@ def test_rate_limit_in_redis_counts_cached_answers_and_ends_with_its_window(
     # The second and third come from the page cache, in Redis too.
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
     [key] = live_redis.keys("*throttle*")
-    assert int(live_redis.get(key)) == 5  # the 429 was counted by the page cache and the view
+    assert int(live_redis.get(key)) == 4  # each once, by the page cache, the 429 too
     assert 0 < live_redis.ttl(key) <= 60
+
+
+def test_a_cached_answer_costs_one_round_trip_to_redis_counted_or_not(
+    client, drugs, settings, live_redis
+):
+    """The page, the content's generation and, for the API, the rate limit's count: each round
+    trip costs a cached answer about as much CPU as the rest of its work."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/minute"},
+    }
+    for url in (f"{API}/thematic-areas/", "/en/news/"):
+        assert client.get(url).status_code == 200  # stored
+        with mock.patch.object(
+            redis.connection.AbstractConnection,
+            "send_packed_command",
+            autospec=True,
+            side_effect=redis.connection.AbstractConnection.send_packed_command,
+        ) as sent:
+            assert client.get(url).status_code == 200
+        assert sent.call_count == 1, url
+    [key] = live_redis.keys("*throttle*")
+    assert int(live_redis.get(key)) == 2
 
 
 def test_rate_limit_counts_per_window_and_says_when_the_next_one_starts(client, drugs, settings):

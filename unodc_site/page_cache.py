@@ -177,14 +177,18 @@ def page_key(address, generation, language):
 last_generation = None
 
 
-def lookup(request):
+def lookup(request, counted=None):
     """(key, seconds, kept): where this request's answer is kept, for how long (0: not at all)
-    and the answer kept there, if any."""
+    and the answer kept there, if any. An API request's WindowCount is counted in the same
+    round trip."""
     global last_generation
     language = page_language(request)
     address = page_address(request)
     guessed_key = page_key(address, last_generation, language)
-    found = cache.get_many([STATE_KEY, guessed_key])
+    if counted is None:
+        found = cache.get_many([STATE_KEY, guessed_key])
+    else:
+        found = counted.add_one([STATE_KEY, guessed_key])
     state = found.get(STATE_KEY)
     if state is None or (state[1] is not None and state[1] <= time.time()):
         try:
@@ -270,15 +274,15 @@ class PageCacheMiddleware:
         # A request for another host is refused (400) here, as CommonMiddleware would refuse
         # it, before a page cached for this site could answer it.
         request.get_host()
-        key, seconds, kept = lookup(request)
+        counted = throttling.window_count(request) if request.path.startswith(API_PATH) else None
+        key, seconds, kept = lookup(request, counted)
         claimed = False
         if kept is None and seconds:
             claimed = claim_render(key)
             if not claimed:
                 kept = rendered_by_another(key)
-        if kept is not None and (
-            not request.path.startswith(API_PATH) or throttling.counts_as_allowed(request)
-        ):
+        # Over the rate limit, the view answers 429 (with the count made here).
+        if kept is not None and (counted is None or counted.allows()):
             return response_from(kept, request)
 
         try:
