@@ -14,6 +14,11 @@ class ImageUploadField(forms.ImageField):
     picture that is simply too large in pixels.
     """
 
+    def __init__(self, *, max_length=None, **kwargs):
+        # No limit on the name the file comes with (the model field's 100 characters): the copy
+        # is stored under a short name of its own (safe_name), and a phone's names can be long.
+        super().__init__(**kwargs)
+
     def to_python(self, data):
         if isinstance(data, UploadedFile):
             validate_image_upload(data)

@@ -244,6 +244,14 @@ def test_form_stores_a_clean_copy_and_renditions_at_each_width(make_news):
     ]
 
 
+def test_form_takes_a_file_whatever_the_length_of_its_name(make_news):
+    long_name = "Border post at Dostyk, officers checking a lorry " * 4 + ".jpg"
+    form = upload_through_form(make_news(), image_bytes(), long_name)
+    assert form.is_valid(), form.errors
+    assert re.fullmatch(r"images/\d{4}/border-post-[\w-]+\.jpg", form.instance.image.name)
+    assert len(form.instance.image.name) <= 100
+
+
 def test_renditions_of_a_small_png_are_never_wider_than_it(make_news):
     item = upload_through_form(make_news(), image_bytes((300, 200), "PNG"), "logo.png").instance
     assert [
