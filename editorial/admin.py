@@ -8,8 +8,9 @@ kept by django-simple-history; a save made on a stale copy is refused (optimisti
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -111,7 +112,29 @@ def stale_save_message(current, started_from):
     )
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class LinksFromQueryStringMixin:
+    """The add form takes initial values from its address (?country=3, as the admin's own links
+    do); a link given there that is no record's key is left out. Django's autocomplete widget
+    looks such values up as they are and fails with a 500."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not isinstance(field, models.ForeignKey | models.ManyToManyField):
+                continue
+            try:
+                for key in value if isinstance(value, list) else [value]:
+                    field.target_field.to_python(key)
+            except ValidationError:
+                del initial[name]
+        return initial
+
+
+class PublishableAdmin(LinksFromQueryStringMixin, SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
     object_history_template = "admin/editorial/object_history.html"

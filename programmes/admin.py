@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from editorial.admin import ProtectedWhileInNewsMixin, PublishableAdmin, PublishableForm
+from editorial.admin import (
+    LinksFromQueryStringMixin,
+    ProtectedWhileInNewsMixin,
+    PublishableAdmin,
+    PublishableForm,
+)
 from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
@@ -10,7 +15,7 @@ from programmes.views import ProgrammeDetailView
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
+class ThematicAreaAdmin(LinksFromQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -19,7 +24,7 @@ class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
+class CountryAdmin(LinksFromQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
     list_filter = ["sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
@@ -28,7 +33,7 @@ class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(TranslationAdmin):
+class OfficeAdmin(LinksFromQueryStringMixin, TranslationAdmin):
     list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
     list_filter = ["kind", "is_open", "country"]
     search_fields = ["name", "city", "description"]
@@ -87,7 +92,7 @@ class ProgrammeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(TranslationAdmin):
+class KeyFigureAdmin(LinksFromQueryStringMixin, TranslationAdmin):
     list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
     list_filter = ["label"]
     search_fields = ["label", "quote"]
