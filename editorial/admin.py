@@ -5,12 +5,16 @@ The form hides what a user may not use and refuses it on the server as well. Eve
 kept by django-simple-history; a save made on a stale copy is refused (optimistic locking).
 """
 
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import models
+from django.db import DataError, models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -112,10 +116,41 @@ def stale_save_message(current, started_from):
     )
 
 
-class LinksFromQueryStringMixin:
-    """The add form takes initial values from its address (?country=3, as the admin's own links
-    do); a link given there that is no record's key is left out. Django's autocomplete widget
-    looks such values up as they are and fails with a 500."""
+class CheckedChangeList(ChangeList):
+    """Django's change list, made to run its queries while Django still treats a failure as a
+    wrong filter in the address: it then sends the editor to the unfiltered list (?e=1). Some
+    crafted filters (?id__gte=99999999999999999999, ?date__year=-1) fail only when the query
+    runs, and that used to be in the template: a 500."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        with wrong_filters_refused():
+            return super().get_queryset(request, exclude_parameters)
+
+    def get_results(self, request):
+        with wrong_filters_refused():
+            super().get_results(request)
+            len(self.result_list)  # runs the page's query; the queryset keeps the rows
+
+
+@contextmanager
+def wrong_filters_refused():
+    try:
+        yield
+    except (ValueError, OverflowError, DataError) as error:
+        raise IncorrectLookupParameters(error) from error
+
+
+class CheckedQueryStringMixin:
+    """For a ModelAdmin: what its pages take from the address is checked before it is used.
+
+    The add form takes initial values from the address (?country=3, as the admin's own links
+    do). A value that its field cannot take is left out: Django's widgets use these values as
+    they come, and fail with a 500 on a date that is no date or a link that is no record's key.
+    The change list's filters are checked as CheckedChangeList says.
+    """
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -124,17 +159,20 @@ class LinksFromQueryStringMixin:
                 field = self.model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if not isinstance(field, models.ForeignKey | models.ManyToManyField):
-                continue
             try:
-                for key in value if isinstance(value, list) else [value]:
-                    field.target_field.to_python(key)
+                if isinstance(field, models.FileField):  # a file comes only as an upload
+                    del initial[name]
+                elif isinstance(field, models.ForeignKey | models.ManyToManyField):
+                    for key in value if isinstance(value, list) else [value]:
+                        field.target_field.clean(key, None)
+                elif field.concrete and not field.is_relation:
+                    initial[name] = field.clean(value, None)
             except ValidationError:
                 del initial[name]
         return initial
 
 
-class PublishableAdmin(LinksFromQueryStringMixin, SimpleHistoryAdmin):
+class PublishableAdmin(CheckedQueryStringMixin, SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
     object_history_template = "admin/editorial/object_history.html"

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import (
-    LinksFromQueryStringMixin,
+    CheckedQueryStringMixin,
     ProtectedWhileInNewsMixin,
     PublishableAdmin,
     PublishableForm,
@@ -15,7 +15,7 @@ from programmes.views import ProgrammeDetailView
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(LinksFromQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
+class ThematicAreaAdmin(CheckedQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -24,7 +24,7 @@ class ThematicAreaAdmin(LinksFromQueryStringMixin, ProtectedWhileInNewsMixin, Tr
 
 
 @admin.register(Country)
-class CountryAdmin(LinksFromQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
+class CountryAdmin(CheckedQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
     list_filter = ["sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
@@ -33,7 +33,7 @@ class CountryAdmin(LinksFromQueryStringMixin, ProtectedWhileInNewsMixin, Transla
 
 
 @admin.register(Office)
-class OfficeAdmin(LinksFromQueryStringMixin, TranslationAdmin):
+class OfficeAdmin(CheckedQueryStringMixin, TranslationAdmin):
     list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
     list_filter = ["kind", "is_open", "country"]
     search_fields = ["name", "city", "description"]
@@ -92,7 +92,7 @@ class ProgrammeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(LinksFromQueryStringMixin, TranslationAdmin):
+class KeyFigureAdmin(CheckedQueryStringMixin, TranslationAdmin):
     list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
     list_filter = ["label"]
     search_fields = ["label", "quote"]
