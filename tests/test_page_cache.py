@@ -141,6 +141,17 @@ def test_pages_are_sent_gzipped_to_browsers_and_plain_to_other_clients(client, m
     assert again.status_code == 304
 
 
+def test_what_the_page_cache_does_not_send_goes_gzipped_too(client, staff_client, make_news):
+    make_news(title="Compressed story")
+    for reader, path in [(staff_client, "/admin/news/newsitem/"), (client, "/en/news/export.csv")]:
+        plain = reader.get(path)
+        zipped = reader.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        body = zipped.content if not zipped.streaming else b"".join(zipped.streaming_content)
+        assert zipped["Content-Encoding"] == "gzip", path
+        assert "Compressed story" in gzip.decompress(body).decode()
+        assert "Content-Encoding" not in plain
+
+
 def cache_key_of(path):
     key, _seconds, _kept = page_cache.lookup(RequestFactory().get(path))
     return key

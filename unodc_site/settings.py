@@ -64,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "unodc_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # What the page cache does not send (the admin, editors' pages, exports) goes gzipped to
+    # clients that accept it; below WhiteNoise, which sends static files compressed already.
+    # Django adds random bytes to each (against BREACH: the admin's pages carry CSRF tokens).
+    "django.middleware.gzip.GZipMiddleware",
     # ETag on every page, and 304 to a matching If-None-Match, cached page or not.
     "django.middleware.http.ConditionalGetMiddleware",
     "unodc_site.page_cache.PageCacheMiddleware",
