@@ -8,14 +8,17 @@ kept by django-simple-history; a save made on a stale copy is refused (optimisti
 from contextlib import contextmanager
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DataError, models
 from django.db.models import Q
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -141,7 +144,8 @@ def wrong_filters_refused():
 
 
 class CheckedQueryStringMixin:
-    """For a ModelAdmin: what its pages take from the address is checked before it is used.
+    """For a ModelAdmin: what its pages take from the address is checked before it is used (every
+    admin of the site has it: see check_query_strings_everywhere).
 
     The add form takes initial values from the address (?country=3, as the admin's own links
     do). A value that its field cannot take is left out: Django's widgets use these values as
@@ -172,11 +176,44 @@ class CheckedQueryStringMixin:
         return initial
 
 
-class PublishableAdmin(CheckedQueryStringMixin, SimpleHistoryAdmin):
+def refuse_unless_key(model, value):
+    """404 unless value, from an admin address, can be a key of model."""
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError as error:
+        raise Http404 from error
+
+
+def check_query_strings_everywhere(site):
+    """Gives the admin of every model on site, other apps' too (users, django-axes, django-otp),
+    CheckedQueryStringMixin."""
+    for model in apps.get_models():
+        if not site.is_registered(model):
+            continue
+        model_admin = type(site.get_model_admin(model))
+        if not issubclass(model_admin, CheckedQueryStringMixin):
+            site.unregister(model)
+            checked = type(model_admin.__name__, (CheckedQueryStringMixin, model_admin), {})
+            site.register(model, checked)
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
     object_history_template = "admin/editorial/object_history.html"
     preview_view_class = None  # the public DetailView that shows one object
+
+    # History ------------------------------------------------------------------------------
+    # django-simple-history looks the keys in the address up as they are: one that is no key
+    # (/admin/news/newsitem/abc/history/) would be a 500.
+    def history_view(self, request, object_id, extra_context=None):
+        refuse_unless_key(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        refuse_unless_key(self.model, object_id)
+        refuse_unless_key(self.model.history.model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     # Permissions --------------------------------------------------------------------------
     def has_publish_permission(self, request, obj=None):

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import (
-    CheckedQueryStringMixin,
     ProtectedWhileInNewsMixin,
     PublishableAdmin,
     PublishableForm,
@@ -15,7 +14,7 @@ from programmes.views import ProgrammeDetailView
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(CheckedQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
+class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -24,7 +23,7 @@ class ThematicAreaAdmin(CheckedQueryStringMixin, ProtectedWhileInNewsMixin, Tran
 
 
 @admin.register(Country)
-class CountryAdmin(CheckedQueryStringMixin, ProtectedWhileInNewsMixin, TranslationAdmin):
+class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
     list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
     list_filter = ["sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
@@ -33,7 +32,7 @@ class CountryAdmin(CheckedQueryStringMixin, ProtectedWhileInNewsMixin, Translati
 
 
 @admin.register(Office)
-class OfficeAdmin(CheckedQueryStringMixin, TranslationAdmin):
+class OfficeAdmin(TranslationAdmin):
     list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
     list_filter = ["kind", "is_open", "country"]
     search_fields = ["name", "city", "description"]
@@ -92,7 +91,7 @@ class ProgrammeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(CheckedQueryStringMixin, TranslationAdmin):
+class KeyFigureAdmin(TranslationAdmin):
     list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
     list_filter = ["label"]
     search_fields = ["label", "quote"]

@@ -8,7 +8,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from editorial.admin import CheckedQueryStringMixin
 from sources.importer import MAX_DOCUMENT_BYTES, DocumentError, import_news_draft
 from sources.models import SourceDocument
 
@@ -30,7 +29,7 @@ class ImportDocumentForm(forms.Form):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(CheckedQueryStringMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "filename", "original_publisher", "imported_at"]
     list_filter = ["kind"]
     search_fields = ["title", "text", "filename"]

@@ -196,12 +196,12 @@ def test_deleting_a_country_with_offices_is_refused(staff_client, seeded):
     assert "would require deleting the following protected related objects" in response.text
 
 
-SITE_APPS = {"news", "programmes", "sources"}
 CRAFTED = ["abc", "99999999999999999999", "-1"]
 
 
 def site_admins():
-    return [model for model in admin.site._registry if model._meta.app_label in SITE_APPS]
+    """Every model in the admin, other apps' too (users, django-axes, django-otp)."""
+    return list(admin.site._registry)
 
 
 @pytest.mark.parametrize("model", site_admins(), ids=lambda model: model._meta.label)
@@ -213,7 +213,8 @@ def test_add_form_leaves_out_what_its_address_gives_that_a_field_cannot_take(
         if field.concrete or field.many_to_many:
             for value in CRAFTED:
                 response = staff_client.get(url, {field.name: value})
-                assert response.status_code == 200, (field.name, value)
+                # 403: an add form that this admin does not offer (django-axes's logs).
+                assert response.status_code in (200, 403), (field.name, value)
 
 
 @pytest.mark.parametrize("model", site_admins(), ids=lambda model: model._meta.label)
@@ -228,7 +229,8 @@ def test_change_list_sends_a_crafted_filter_to_the_unfiltered_list(staff_client,
         for lookup in lookups:
             for value in CRAFTED:
                 response = staff_client.get(url, {lookup: value})
-                assert response.status_code in (200, 302), (lookup, value)
+                # 400: a lookup that Django's admin refuses outright (?password__gte=).
+                assert response.status_code in (200, 302, 400), (lookup, value)
                 if response.status_code == 302:
                     assert response["Location"] == f"{url}?e=1"
 
@@ -238,3 +240,16 @@ def test_add_form_still_takes_a_country_from_its_address(staff_client, seeded):
     response = staff_client.get("/admin/news/newsitem/add/", {"countries": kazakhstan.pk})
     assert response.context["adminform"].form.initial["countries"] == [str(kazakhstan.pk)]
     assert f'<option value="{kazakhstan.pk}" selected>Kazakhstan</option>' in response.text
+
+
+def test_history_pages_answer_404_to_an_address_that_is_no_key(staff_client, make_news):
+    item = make_news()
+    assert staff_client.get(f"/admin/news/newsitem/{item.pk}/history/").status_code == 200
+    for path in ["abc/history/", "1,abc/history/", f"{item.pk}/history/abc/"]:
+        assert staff_client.get(f"/admin/news/newsitem/{path}").status_code == 404, path
+
+
+def test_the_admins_news_list_refuses_a_filter_on_the_search_vectors(staff_client, make_news):
+    make_news()
+    response = staff_client.get("/admin/news/newsitem/", {"search_en__exact": "border"})
+    assert response.status_code == 400

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from editorial.admin import check_query_strings_everywhere
 from unodc_site import health, views
 from unodc_site.security import TwoFactorAdminSite
 from unodc_site.sitemaps import SITEMAPS
@@ -17,6 +18,7 @@ admin.site.__class__ = TwoFactorAdminSite
 admin.site.site_header = _("UNODC ROCA — site administration")
 admin.site.site_title = _("UNODC ROCA admin")
 admin.site.index_title = _("Content")
+check_query_strings_everywhere(admin.site)
 
 handler500 = views.server_error
 
