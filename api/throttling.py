@@ -66,7 +66,7 @@ class WindowCount:
 
     def add_one(self, read_keys=()):
         """Count this request; return cache.get_many(read_keys), read in the same round trip to
-        Redis: each round trip costs a cached answer as much CPU as the rest of its work."""
+        Redis: a round trip is about a quarter of the CPU a cached answer costs."""
         cache = caches[DEFAULT_CACHE_ALIAS]
         if isinstance(cache, RedisCache):
             found, self.count = count_in_redis(cache, self.key, self.seconds, read_keys)
@@ -83,8 +83,9 @@ class WindowCount:
 
 
 # Counts one more in the last key (with the window's expiry set by its first request) and reads
-# the others, in one command: a round trip costs a cached answer as much CPU as the rest of its
-# work, and a pipeline of MGET and INCR costs more in Python than this script.
+# the others, in one command: a round trip is about a quarter of the CPU a cached answer costs,
+# and a pipeline of MGET and INCR costs more in Python than this script. (On a Redis Cluster the
+# keys would have to share a hash slot; the site uses one Redis server.)
 COUNT_AND_READ = """
 local counter = KEYS[#KEYS]
 local count = redis.call('INCR', counter)
@@ -99,8 +100,8 @@ def count_in_redis(cache, key, seconds, read_keys):
     not django-redis's incr(), itself a script, which reads nothing. Redis down: ({}, None)."""
     client = cache.client
     stored_keys = {client.make_key(read_key): read_key for read_key in read_keys}
-    connection = client.get_client(write=True)
     try:
+        connection = client.get_client(write=True)
         count, values = connection.register_script(COUNT_AND_READ)(
             keys=[*stored_keys, client.make_key(key)], args=[seconds]
         )
