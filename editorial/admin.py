@@ -212,7 +212,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         refuse_unless_key(self.model, object_id)
-        refuse_unless_key(self.model.history.model, version_id)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        refuse_unless_key(history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # Permissions --------------------------------------------------------------------------
