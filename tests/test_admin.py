@@ -244,7 +244,9 @@ def test_add_form_still_takes_a_country_from_its_address(staff_client, seeded):
 
 def test_history_pages_answer_404_to_an_address_that_is_no_key(staff_client, make_news):
     item = make_news()
+    version = item.history.latest().history_id
     assert staff_client.get(f"/admin/news/newsitem/{item.pk}/history/").status_code == 200
+    assert staff_client.get(f"/admin/news/newsitem/{item.pk}/history/{version}/").status_code == 200
     for path in ["abc/history/", "1,abc/history/", f"{item.pk}/history/abc/"]:
         assert staff_client.get(f"/admin/news/newsitem/{path}").status_code == 404, path
 
