@@ -163,7 +163,7 @@ def test_a_page_another_process_is_rendering_is_waited_for_not_rendered_again(
     make_news(title="Rendered here")
     client.get("/en/")  # the cache's state is set
     key = cache_key_of(NEWS_LIST)
-    cache.add(f"{key}:rendering", 1)  # another worker started on the page
+    cache.add(page_cache.render_claim_key(key), 1)  # another worker started on the page
     other_worker = threading.Timer(
         0.05,
         cache.set,
@@ -190,7 +190,7 @@ def test_a_page_is_rendered_here_when_the_other_process_stores_nothing(
     assert "Rendered here" in client.get(NEWS_LIST).text
     assert len(sleeps) == 1
     # It holds its claim but never stores: the wait ends, and the page is rendered here.
-    cache.add(f"{key}:rendering", 1)
+    cache.add(page_cache.render_claim_key(key), 1)
     monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.05)
     monkeypatch.setattr(page_cache, "RENDER_POLL_SECONDS", 0)
     monkeypatch.setattr(page_cache.time, "sleep", lambda seconds: None)
@@ -201,7 +201,7 @@ def test_a_render_leaves_no_claim_behind(client, make_news):
     item = make_news()
     for path in (NEWS_LIST, "/en/news/no-such-story/", item.get_absolute_url()):
         client.get(path)
-        assert cache.get(f"{cache_key_of(path)}:rendering") is None
+        assert cache.get(page_cache.render_claim_key(cache_key_of(path))) is None
 
 
 def test_drafts_and_errors_are_not_stored(client, staff_client, make_news):

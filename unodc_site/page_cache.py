@@ -19,7 +19,6 @@ it: after a publish, the busiest pages would otherwise be rendered by every work
 
 import gzip
 import hashlib
-import re
 import time
 from typing import NamedTuple
 
@@ -28,6 +27,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import Min, Q
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
@@ -50,7 +50,6 @@ MAX_CACHED_QUERY = 200
 DATA_SECONDS = 3600
 # Smaller answers are stored as they are: gzip would save next to nothing.
 MIN_COMPRESSED_SIZE = 200
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # A render claimed by a process that has died lapses after this; others wait for it at most
 # RENDER_WAIT_SECONDS, looking every RENDER_POLL_SECONDS, and then render the page themselves.
 RENDER_CLAIM_SECONDS = 10
@@ -226,7 +225,7 @@ def response_from(page, request):
     body = page.body
     if page.gzipped:
         patch_vary_headers(response, ("Accept-Encoding",))
-        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             response.headers["Content-Encoding"] = "gzip"
             # Not the same bytes as the page the strong ETag names (as GZipMiddleware does).
             if response.get("ETag", "").startswith('"'):
@@ -238,9 +237,14 @@ def response_from(page, request):
     return response
 
 
+def render_claim_key(key):
+    """Where the process rendering the page under key says so."""
+    return f"{key}:rendering"
+
+
 def claim_render(key):
     """True if this process is to render the page: no other is at it (or the cache is down)."""
-    claimed = cache.add(f"{key}:rendering", 1, timeout=RENDER_CLAIM_SECONDS)
+    claimed = cache.add(render_claim_key(key), 1, timeout=RENDER_CLAIM_SECONDS)
     return claimed is not False  # django-redis answers None when the cache is down
 
 
@@ -250,8 +254,8 @@ def rendered_by_another(key):
     deadline = time.monotonic() + RENDER_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(RENDER_POLL_SECONDS)
-        found = cache.get_many([key, f"{key}:rendering"])
-        if key in found or f"{key}:rendering" not in found:
+        found = cache.get_many([key, render_claim_key(key)])
+        if key in found or render_claim_key(key) not in found:
             return found.get(key)
     return None
 
@@ -300,4 +304,4 @@ class PageCacheMiddleware:
             return response_from(page, request)
         finally:
             if claimed:
-                cache.delete(f"{key}:rendering")
+                cache.delete(render_claim_key(key))
