@@ -41,11 +41,22 @@ def login(client, user):
     return client
 
 
+def days_from_today(days):
+    """The site's date (Tashkent) that many days from today."""
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def at_tashkent_time(day, hour, minute=0):
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
+    )
+
+
 def form_data(item=None, **overrides):
     data = {
         "title": item.title if item else "Seizure on the border",
         "slug": item.slug if item else "seizure-on-the-border",
-        "date": item.date.isoformat() if item and item.date else "2026-11-20",
+        "date": item.date.isoformat() if item and item.date else days_from_today(-11).isoformat(),
         "summary": item.summary if item else "Officers seized heroin.",
         "body": item.body if item else "<p>Officers seized heroin.</p>",
         "status": item.status if item else Status.DRAFT,
@@ -79,8 +90,9 @@ def test_editor_is_not_offered_publish_and_a_crafted_post_is_refused(client, edi
     assert 'value="published"' not in page
     assert 'name="publish_at"' not in page  # scheduling is for publishers
 
+    yesterday = days_from_today(-1).isoformat()
     response = client.post(
-        ADD_URL, form_data(status=Status.PUBLISHED, publish_at_0="2026-01-01", publish_at_1="00:00")
+        ADD_URL, form_data(status=Status.PUBLISHED, publish_at_0=yesterday, publish_at_1="00:00")
     )
     assert response.status_code == 200
     assert "Only publishers can publish" in response.text
@@ -143,25 +155,25 @@ def test_publishers_see_what_awaits_review_on_the_admin_index(client, publisher,
 
 
 def test_publisher_schedules_an_item_that_appears_and_expires_on_time(client, publisher):
+    opening, closing = days_from_today(2), days_from_today(32)
     login(client, publisher)
     client.post(
         ADD_URL,
         form_data(
             status=Status.PUBLISHED,
-            publish_at_0="2026-12-01",
+            publish_at_0=opening.isoformat(),
             publish_at_1="09:00:00",
-            expire_at_0="2026-12-31",
+            expire_at_0=closing.isoformat(),
             expire_at_1="18:00:00",
         ),
     )
     item = NewsItem.objects.get()
     client.logout()
-    tashkent = timezone.get_current_timezone()
     moments = [
-        (datetime.datetime(2026, 12, 1, 8, 59, tzinfo=tashkent), 404),
-        (datetime.datetime(2026, 12, 1, 9, 0, tzinfo=tashkent), 200),
-        (datetime.datetime(2026, 12, 31, 17, 59, tzinfo=tashkent), 200),
-        (datetime.datetime(2026, 12, 31, 18, 0, tzinfo=tashkent), 404),
+        (at_tashkent_time(opening, 8, 59), 404),
+        (at_tashkent_time(opening, 9, 0), 200),
+        (at_tashkent_time(closing, 17, 59), 200),
+        (at_tashkent_time(closing, 18, 0), 404),
     ]
     for moment, status in moments:
         with time_machine.travel(moment, tick=False):
@@ -176,9 +188,9 @@ def test_expiry_before_publish_time_is_refused(client, publisher):
         ADD_URL,
         form_data(
             status=Status.PUBLISHED,
-            publish_at_0="2026-12-01",
+            publish_at_0=days_from_today(2).isoformat(),
             publish_at_1="09:00:00",
-            expire_at_0="2026-11-30",
+            expire_at_0=days_from_today(1).isoformat(),
             expire_at_1="09:00:00",
         ),
     )
