@@ -8,16 +8,31 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	&& { echo $$p; break; }; done)
 PORT ?= 8000
 
-.PHONY: install run serve test lint check-deploy clean
+.PHONY: install run serve test lint lock clean
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package, transitive ones included, is pinned with its hashes in requirements.lock
+# (`make lock` writes it from pyproject.toml's groups). uv installs from it: the runtime group for
+# `make run`, the test group as well for `make test`. uv itself is pinned in pyproject.toml.
+UV := $(VENV)/bin/uv
+UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"/\1/p' pyproject.toml)
+UV_INSTALL = VIRTUAL_ENV=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) pip install --quiet \
+	--require-hashes --constraints requirements.lock
+
+$(UV): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found (tried python3.14, python3.13, python3.12, python3). Install one, e.g. 'pyenv install 3.13'." >&2; exit 1; fi
 	@test -x $(PY) || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet --group test
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.runtime: $(UV) pyproject.toml requirements.lock
+	$(UV_INSTALL) --group runtime
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.runtime
+	$(UV_INSTALL) --group test
+	@touch $@
+
+install: $(VENV)/.runtime
 
 # The outside checkers the tests and bench/ run (axe-core, the Nu HTML Checker, Lighthouse), pinned
 # in package.json and package-lock.json. No install scripts: vnu-jar's would download a Java when
@@ -40,12 +55,22 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn unodc_site.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
-test: install node_modules/.package-lock.json
+# The tests run on PostgreSQL, as production, whenever one answers: DATABASE_URL if set, else the
+# local server at 127.0.0.1:5432 (scripts/local-postgres creates its `unodc` role and database).
+# Without one they run on SQLite and the PostgreSQL-only tests skip, saying so.
+test: $(VENV)/.test node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
+	@export DATABASE_URL="$${DATABASE_URL:-$$(scripts/local-postgres)}"; \
+	echo "Tests on $${DATABASE_URL:-SQLite (no PostgreSQL answered at 127.0.0.1:5432: its tests skip)}"; \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install
+# Upgrade every pin within pyproject.toml's bounds, hashes included: `make lock ARGS=--upgrade`.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --group test --universal --python-version 3.12 \
+		--generate-hashes --quiet --output-file requirements.lock $(ARGS)
+
+lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
