@@ -13,9 +13,11 @@ PORT ?= 8000
 # Every Python package, transitive ones included, is pinned with its hashes in requirements.lock
 # (`make lock` writes it from pyproject.toml's groups). uv installs from it: the runtime group for
 # `make run`, the test group as well for `make test`. uv itself is pinned in pyproject.toml.
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on our machines) every
+# command would otherwise compile Django and the project again (seconds per manage.py call).
 UV := $(VENV)/bin/uv
 UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"/\1/p' pyproject.toml)
-UV_INSTALL = VIRTUAL_ENV=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) pip install --quiet \
+UV_INSTALL = VIRTUAL_ENV=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) pip install --quiet --compile-bytecode \
 	--require-hashes --constraints requirements.lock
 
 $(UV): pyproject.toml
