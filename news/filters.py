@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
-from search.indexes import NEWS_FIELDS
-from search.queries import matching
 from unodc_site import page_cache
 
 
@@ -138,8 +136,8 @@ class NewsFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = lambda name=name: choices()[name]
 
     def filter_queryset(self, queryset):
-        # The words last: the search ranks the newest matches (search/queries.py) among what the
-        # other filters leave, not among all matches of the words.
+        # The words last: search() ranks the newest matches among what the other filters
+        # leave, not among all matches of the words.
         data = dict(self.form.cleaned_data)
         words = data.pop("q", "")
         for name, value in data.items():
@@ -158,4 +156,4 @@ class NewsFilter(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         """The site search's match, most relevant first; the other filters narrow it further."""
-        return matching(queryset, value, NEWS_FIELDS)
+        return queryset.search(value)

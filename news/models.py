@@ -7,7 +7,8 @@ from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
 from programmes.models import Programme
-from search.indexes import NEWS_FIELDS, PostgreSQLOnlyIndex, SearchVectorIndex, stored_search_vector
+from search.indexes import PostgreSQLOnlyIndex, SearchVectorIndex, stored_search_vector
+from search.queries import SearchQuerySet
 
 
 class ListOrderIndex(PostgreSQLOnlyIndex, models.Index):
@@ -15,7 +16,9 @@ class ListOrderIndex(PostgreSQLOnlyIndex, models.Index):
     index NULLS LAST."""
 
 
-class NewsItemQuerySet(PublishableQuerySet):
+class NewsItemQuerySet(PublishableQuerySet, SearchQuerySet):
+    searched_fields = {"title": "A", "summary": "B", "body": "C"}
+
     def for_listing(self):
         return self.prefetch_related("countries")
 
@@ -29,7 +32,7 @@ class NewsItemQuerySet(PublishableQuerySet):
 
 class NewsItemManager(models.Manager.from_queryset(NewsItemQuerySet)):
     def get_queryset(self):
-        # The search vectors are read by PostgreSQL only (search/queries.py): loading them with
+        # The search vectors are read by PostgreSQL only (search()): loading them with
         # every item would about double what a list, a feed or an export reads.
         return super().get_queryset().defer("search_en", "search_ru")
 
@@ -90,8 +93,12 @@ class NewsItem(Publishable, HasImage):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Kept in the row (STORAGE MAIN, set by migration 0011): a migration that re-creates these
     # columns must set it again.
-    search_en = stored_search_vector(NEWS_FIELDS, "en", _("words searched on English pages"))
-    search_ru = stored_search_vector(NEWS_FIELDS, "ru", _("words searched on Russian pages"))
+    search_en = stored_search_vector(
+        NewsItemQuerySet.searched_fields, "en", _("words searched on English pages")
+    )
+    search_ru = stored_search_vector(
+        NewsItemQuerySet.searched_fields, "ru", _("words searched on Russian pages")
+    )
 
     objects = NewsItemManager()
 

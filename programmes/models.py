@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from editorial.models import Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
-from search.indexes import PROGRAMME_FIELDS, SearchVectorIndex, search_vector
+from search.indexes import SearchVectorIndex, search_vector
+from search.queries import SearchQuerySet
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
@@ -33,7 +34,9 @@ class ThematicArea(models.Model):
         return self.name
 
 
-class CountryQuerySet(models.QuerySet):
+class CountryQuerySet(SearchQuerySet):
+    searched_fields = {"name": "A", "description": "C"}
+
     def covered(self):
         return self.filter(covered_by_roca=True)
 
@@ -94,6 +97,10 @@ class Country(models.Model):
         self.iso_code = self.iso_code.upper()
 
 
+class OfficeQuerySet(SearchQuerySet):
+    searched_fields = {"name": "A", "city": "B", "description": "C"}
+
+
 class Office(models.Model):
     class Kind(models.TextChoices):
         REGIONAL = "regional", _("Regional office")
@@ -121,6 +128,8 @@ class Office(models.Model):
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
 
+    objects = OfficeQuerySet.as_manager()
+
     class Meta:
         ordering = [
             "-kind",
@@ -136,7 +145,9 @@ class Office(models.Model):
         return reverse("programmes:office_detail", args=[self.slug])
 
 
-class ProgrammeQuerySet(PublishableQuerySet):
+class ProgrammeQuerySet(PublishableQuerySet, SearchQuerySet):
+    searched_fields = {"title": "A", "vision": "B", "description": "C"}
+
     def with_related(self):
         return self.prefetch_related("countries", "thematic_areas")
 
@@ -185,10 +196,12 @@ class Programme(Publishable, HasImage):
         ordering = ["-start_year", "title"]
         indexes = [
             SearchVectorIndex(
-                search_vector(PROGRAMME_FIELDS, "en"), name="programme_search_en_idx"
+                search_vector(ProgrammeQuerySet.searched_fields, "en"),
+                name="programme_search_en_idx",
             ),
             SearchVectorIndex(
-                search_vector(PROGRAMME_FIELDS, "ru"), name="programme_search_ru_idx"
+                search_vector(ProgrammeQuerySet.searched_fields, "ru"),
+                name="programme_search_ru_idx",
             ),
         ]
         permissions = [("publish_programme", "Can publish, unpublish and schedule programmes")]

@@ -1,10 +1,10 @@
-"""What the site search reads in each model, and the PostgreSQL index on it.
+"""The search vectors of a model's searched fields, and the PostgreSQL indexes on them.
 
-News items, thousands of them, keep what a search reads in stored columns (stored_search_vector):
-PostgreSQL ranks a match from the column instead of parsing the texts again, and finds matches
-through a GIN index on it. The smaller tables (programmes, countries, offices) are searched
-through the expressions themselves, with a GIN index on the expression for programmes. The
-models name these in their fields and Meta.indexes; search/queries.py searches the same ones.
+A large table (news) keeps its vectors in stored columns (stored_search_vector): PostgreSQL
+ranks a match from the column instead of parsing the texts again, and finds matches through a
+GIN index on it. Smaller tables are searched through the expressions themselves, with a GIN
+index on the expression where it helps. The models name these in their fields and Meta.indexes
+from their queryset's searched_fields; search/queries.py searches the same ones.
 """
 
 import functools
@@ -17,12 +17,6 @@ from django.db import models
 # PostgreSQL's text-search configuration for each language of the site: how words are stemmed.
 TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
 
-# The fields searched, with their weight: a match in A (the title) ranks above one in B, above C.
-NEWS_FIELDS = {"title": "A", "summary": "B", "body": "C"}
-PROGRAMME_FIELDS = {"title": "A", "vision": "B", "description": "C"}
-COUNTRY_FIELDS = {"name": "A", "description": "C"}
-OFFICE_FIELDS = {"name": "A", "city": "B", "description": "C"}
-
 
 def searched_languages(language):
     """The languages whose fields a page in `language` searches: its own, and English, which the
@@ -31,8 +25,8 @@ def searched_languages(language):
 
 
 def search_vector(fields, language):
-    """The fields as PostgreSQL searches them on pages in `language`, each language's text
-    stemmed with that language's configuration."""
+    """The fields ({name: weight}; a match in A ranks above one in B, above C) as PostgreSQL
+    searches them on pages in `language`, each language's text stemmed with its configuration."""
     return functools.reduce(
         operator.add,
         (

@@ -48,6 +48,6 @@ def public_pages(language):
             ("API documentation", reverse("api:docs"), 200),
         ]
         with suppress(NoReverseMatch):  # only once the site search is installed
-            pages.append(("search results", f"{reverse('search:results')}?q=drugs", 200))
+            pages.append(("search results", f"{reverse('search')}?q=drugs", 200))
         pages.append(("page not found", f"/{language}/no-such-page/", 404))
     return [(f"{name} ({language})", path, status) for name, path, status in pages]

@@ -41,7 +41,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("news.urls")),
     path("", include("programmes.urls")),
     path("sources/", include("sources.urls")),
-    path("search/", include("search.urls")),
+    path("search/", views.search, name="search"),
 )
 
 if settings.DEBUG:

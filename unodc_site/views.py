@@ -7,7 +7,8 @@ from django.views import defaults
 
 from news.models import NewsItem
 from programmes.charts import key_figure_charts
-from programmes.models import KeyFigure, Office, Programme, ThematicArea
+from programmes.models import Country, KeyFigure, Office, Programme, ThematicArea
+from search.queries import clean_query, search_all
 
 HOME_NEWS_COUNT = 3
 # Seconds after which a reader (or a crawler) may try again when the database is down.
@@ -42,6 +43,27 @@ def about(request):
             "offices": Office.objects.select_related("country"),
         },
     )
+
+
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    found = search_all(
+        [
+            NewsItem.objects.published(),
+            Programme.objects.published(),
+            Country.objects.all(),
+            Office.objects.all(),
+        ],
+        query,
+        request.GET.get("page"),
+    )
+    context = {
+        "query": query,
+        "results": found.page.object_list,
+        "page_obj": found.page,
+        "news_limit": found.ranked_limit,  # only the news has more matches than are ranked
+    }
+    return render(request, "search.html", context)
 
 
 def server_error(request):
