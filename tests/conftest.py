@@ -15,6 +15,19 @@ from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
 from sources.seed import seed
 
+NEEDS_POSTGRESQL = (
+    "needs PostgreSQL: set DATABASE_URL=postgres://… (make test uses the local one when it answers)"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` (full-text search, query plans) skip on SQLite, saying why."""
+    if connection.vendor == "postgresql":
+        return
+    for item in items:
+        if item.get_closest_marker("postgresql"):
+            item.add_marker(pytest.mark.skip(reason=NEEDS_POSTGRESQL))
+
 
 @pytest.fixture(autouse=True)
 def english_by_default():

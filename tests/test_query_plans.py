@@ -13,12 +13,7 @@ from news.filters import NewsFilter
 from news.models import NewsItem
 from news.views import NewsPaginator
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="query plans of PostgreSQL (CI runs it)"
-    ),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 
 FILTERS = [
     {},

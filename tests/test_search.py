@@ -15,9 +15,6 @@ from unodc_site import page_cache
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/en/search/"
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
-)
 
 
 def result_titles(response):
@@ -131,14 +128,14 @@ def test_english_page_does_not_search_russian_text(client, make_news):
     assert result_titles(client.get(f"{SEARCH}?q=наркотиков")) == []
 
 
-@postgresql_only
+@pytest.mark.postgresql
 def test_words_are_found_in_other_forms_by_their_stem(client, make_news):
     make_news(title="Drug seizures", title_ru="Изъятия наркотиков", slug="seizures")
     assert result_titles(client.get(f"{SEARCH}?q=drugs seizure")) == ["Drug seizures"]
     assert result_titles(client.get("/ru/search/?q=наркотики")) == ["Изъятия наркотиков"]
 
 
-@postgresql_only
+@pytest.mark.postgresql
 def test_websearch_syntax_quotes_and_minus(client, make_news):
     make_news(title="Drug trafficking routes")
     make_news(title="Human trafficking and drug use")
@@ -323,7 +320,7 @@ def test_other_filters_narrow_the_ranked_matches(client, make_news, kazakhstan, 
     assert [item.title for item in response.context["object_list"]] == ["Border post in Kazakhstan"]
 
 
-@postgresql_only
+@pytest.mark.postgresql
 def test_search_vectors_are_filled_on_save_and_follow_edits(make_news):
     item = make_news(title="Border management", title_ru="Пограничный контроль")
 
@@ -338,7 +335,7 @@ def test_search_vectors_are_filled_on_save_and_follow_edits(make_news):
     assert found("seizure") and not found("border")
 
 
-@postgresql_only
+@pytest.mark.postgresql
 def test_bulk_created_and_updated_items_are_searchable_at_once(client, make_news, settings):
     settings.PAGE_CACHE_SECONDS = 0  # update() sends no signal that would refresh cached pages
     NewsItem.objects.bulk_create(
@@ -357,7 +354,7 @@ def test_bulk_created_and_updated_items_are_searchable_at_once(client, make_news
     assert len(result_titles(client.get(f"{SEARCH}?q=heroin"))) == 2
 
 
-@postgresql_only
+@pytest.mark.postgresql
 def test_news_list_with_words_can_be_answered_without_reading_the_whole_table(make_news):
     make_news(summary="Border crossing.")
     with connection.cursor() as cursor:
