@@ -363,3 +363,22 @@ def test_news_list_with_words_can_be_answered_without_reading_the_whole_table(ma
         with translation.override(language):
             queryset = NewsFilter({"q": "border"}, queryset=NewsItem.objects.published()).qs
             assert "Seq Scan on news_newsitem" not in queryset[:10].explain()
+
+
+def test_search_is_a_queryset_method_that_later_filters_narrow(make_news, kazakhstan):
+    make_news(title="Annual report", summary="Border management.", countries=[kazakhstan])
+    make_news(title="Border management training")
+    make_news(title="Unrelated")
+
+    def titles(queryset):
+        return [item.title for item in queryset]
+
+    assert titles(NewsItem.objects.published().search("border management")) == [
+        "Border management training",
+        "Annual report",
+    ]
+    assert titles(NewsItem.objects.search("border").filter(countries=kazakhstan)) == [
+        "Annual report"
+    ]
+    assert titles(Office.objects.search("border")) == []
+    assert not NewsItem.objects.search(" \x00 ").exists()
