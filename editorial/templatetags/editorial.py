@@ -1,30 +1,28 @@
 from django import template
-from django.urls import reverse
 
-from editorial.models import Status
-from news.models import NewsItem
-from programmes.models import Programme
+from editorial.models import Publishable, Status
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def review_queue(context):
-    """How many items of each kind await a publisher, for users who may view them."""
-    user = context["request"].user
+    """How many items of each publishable kind await a publisher, among the models the admin
+    index lists for this user (so the shared app needs to know no content model)."""
     queue = []
-    for model in (NewsItem, Programme):
-        opts = model._meta
-        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            continue
-        count = model.objects.awaiting_review().count()
-        if count:
-            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-            queue.append(
-                {
-                    "name": opts.verbose_name_plural if count > 1 else opts.verbose_name,
-                    "count": count,
-                    "url": f"{changelist}?status__exact={Status.REVIEW}",
-                }
-            )
+    for app in context["available_apps"]:
+        for entry in app["models"]:
+            model = entry["model"]
+            if not (issubclass(model, Publishable) and entry["perms"].get("view")):
+                continue
+            count = model._default_manager.awaiting_review().count()
+            if count:
+                opts = model._meta
+                queue.append(
+                    {
+                        "name": opts.verbose_name_plural if count > 1 else opts.verbose_name,
+                        "count": count,
+                        "url": f"{entry['admin_url']}?status__exact={Status.REVIEW}",
+                    }
+                )
     return queue
