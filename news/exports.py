@@ -4,9 +4,9 @@ from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext
 
-from editorial.downloads import csv_download, json_download
 from news.filters import NewsFilter
 from news.models import NewsItem
+from programmes.downloads import csv_download, json_download
 from programmes.models import Programme
 
 COLUMNS = ["title", "date", "countries", "programmes", "url"]

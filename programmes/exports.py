@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from editorial.downloads import csv_download, json_download
+from programmes.downloads import csv_download, json_download
 from programmes.models import Programme, Signatory
 from sources.models import SourceDocument
 

@@ -7,8 +7,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from editorial.downloads import neutralised
 from news.models import NewsItem
+from programmes.downloads import neutralised
 from programmes.models import Programme, Signatory
 from sources.models import SourceDocument
 

@@ -49,9 +49,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from editorial.downloads import neutralised
 from editorial.richtext import EXTENSIONS, sanitize
 from news.models import NewsItem
+from programmes.downloads import neutralised
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from search.queries import clean_query
 from sources.models import SourceDocument
