@@ -1,12 +1,36 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm
 from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
+from news.importer import MAX_DOCUMENT_BYTES, DocumentError, import_news_draft
 from news.models import NewsItem
 from news.views import NewsDetailView
+
+
+class ImportDocumentForm(forms.Form):
+    # Empty files are let through: the importer refuses them with its own message.
+    document = forms.FileField(
+        label=_("Document"),
+        allow_empty_file=True,
+        help_text=format_lazy(
+            _(
+                "A news text as plain text (UTF-8), a web page (.html) or a Word file (.docx), "
+                "up to {limit} MB. The news item made from it is a draft, not public until it "
+                "is published."
+            ),
+            limit=MAX_DOCUMENT_BYTES // (1024 * 1024),
+        ),
+    )
 
 
 class NewsItemForm(ImageUploadFormMixin, PublishableForm):
@@ -25,14 +49,6 @@ class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
     actions = ["publish", "unpublish"]
     form = NewsItemForm
     preview_view_class = NewsDetailView
-
-    def lookup_allowed(self, lookup, value, request):
-        # The stored search vectors serve the site search, not the list's filters (and on
-        # SQLite, for development, they are not there to compare with).
-        if lookup.startswith(("search_en", "search_ru")):
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
     fieldsets = [
         (None, {"fields": ["title", "slug", "date", "summary", "body"]}),
         (
@@ -49,3 +65,67 @@ class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
         (_("Links"), {"fields": ["countries", "programmes", "thematic_areas"]}),
         (_("Provenance"), {"fields": ["source", "original_publisher", "created_at", "updated_at"]}),
     ]
+
+    def lookup_allowed(self, lookup, value, request):
+        # The stored search vectors serve the site search, not the list's filters (and on
+        # SQLite, for development, they are not there to compare with).
+        if lookup.startswith(("search_en", "search_ru")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_urls(self):
+        import_url = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="news_newsitem_import",
+        )
+        return [import_url, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a document and land on the draft news item made from it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportDocumentForm()
+        if request.method == "POST":
+            form = ImportDocumentForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["document"]
+                try:
+                    # One byte over the limit is enough for the importer to refuse the file.
+                    item, suggestions = import_news_draft(
+                        upload.read(MAX_DOCUMENT_BYTES + 1), upload.name, user=request.user
+                    )
+                except DocumentError as error:
+                    form.add_error("document", error)
+                else:
+                    self.message_user(request, imported_message(upload.name, item, suggestions))
+                    return redirect("admin:news_newsitem_change", item.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Import a document as a draft news item"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/news/newsitem/import_form.html", context)
+
+
+def imported_message(filename, item, suggestions):
+    def names(objects):
+        return ", ".join(str(obj) for obj in objects) or gettext("none found")
+
+    message = gettext(
+        "“%(file)s” is now the draft “%(title)s”. Check the title, date, summary and text "
+        "against the document. Suggested links, found by name in the text: countries: "
+        "%(countries)s; programmes: %(programmes)s; thematic areas: %(areas)s. Offices named "
+        "(not linked, news items have no office field): %(offices)s."
+    ) % {
+        "file": filename,
+        "title": item.title,
+        "countries": names(suggestions.countries),
+        "programmes": names(suggestions.programmes),
+        "areas": names(suggestions.thematic_areas),
+        "offices": names(suggestions.offices),
+    }
+    if item.date is None:
+        message += " " + gettext("The document states no date: add one if you know it.")
+    return message

@@ -1,16 +1,28 @@
-from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# (model, field): content made from a document, which hides it while that content is a draft.
+# The content apps add theirs from their AppConfig.ready() with register_made_from().
+MADE_FROM = []
+
+
+def register_made_from(model, field):
+    """Show a document only once some `model` row made from it (its `field` names the document)
+    is published; `model`'s queryset must have published()."""
+    MADE_FROM.append((model, field))
 
 
 class SourceDocumentQuerySet(models.QuerySet):
     def public(self):
-        """Documents the public may read: those behind published news, and those no news item
-        was made from (the reference texts). An imported document stays hidden with its draft."""
-        news = apps.get_model("news", "NewsItem").objects.filter(source=OuterRef("pk"))
-        return self.filter(Exists(news.published()) | ~Exists(news))
+        """Documents the public may read: those behind published content, and those nothing was
+        made from (the reference texts). An imported document stays hidden with its draft."""
+        query = Q()
+        for model, field in MADE_FROM:
+            made = model._default_manager.filter(**{field: OuterRef("pk")})
+            query &= Exists(made.published()) | ~Exists(made)
+        return self.filter(query)
 
 
 class SourceDocument(models.Model):

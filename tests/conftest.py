@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright
 
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
-from sources.seed import seed
+from unodc_site.seed import seed
 
 NEEDS_POSTGRESQL = (
     "needs PostgreSQL: set DATABASE_URL=postgres://… (make test uses the local one when it answers)"

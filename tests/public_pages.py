@@ -13,7 +13,7 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def public_pages(language):
-    """(name, path, expected status) of each page type, with records from sources/seed.toml."""
+    """(name, path, expected status) of each page type, with records from unodc_site/seed.toml."""
     with translation.override(language):
         news = reverse("news:list")
         pages = [

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The seeded news (sources/seed.toml), by what a visitor sees: their titles.
+# The seeded news (unodc_site/seed.toml), by what a visitor sees: their titles.
 NEWS_2015 = "Central Asia: new regional cooperation platform against organized crime, illicit drugs"
 NEWS_2011 = 'UNODC: "Regional cooperation key in countering drug routes in Central Asia"'
 NEWS_2018 = "2018 Annual Report: Together Making the Region Safer from Drugs, Crime and Terrorism"

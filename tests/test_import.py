@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from news.models import NewsItem
-from sources.importer import (
+from news.importer import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
     import_news_draft,
@@ -19,12 +18,13 @@ from sources.importer import (
     read_document,
     suggest_links,
 )
+from news.models import NewsItem
 from sources.models import SourceDocument
-from sources.seed import DOCUMENTS_DIR
+from unodc_site.seed import DOCUMENTS_DIR
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_URL = "/admin/sources/sourcedocument/import/"
+IMPORT_URL = "/admin/news/newsitem/import/"
 
 ANNUAL_REPORT = "000_19aaeb14bb96f99d.txt"
 ABOUT_PAGE = "001_f9dee427082d6cc6.txt"
@@ -305,7 +305,7 @@ def test_a_failure_after_the_document_is_stored_saves_nothing(seeded, monkeypatc
     def fail(text):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("sources.importer.paragraphs_to_html", fail)
+    monkeypatch.setattr("news.importer.paragraphs_to_html", fail)
     before = counts()
     with pytest.raises(RuntimeError):
         import_news_draft(b"Seizure in Osh\n\nOfficers seized heroin.", "seizure.txt")

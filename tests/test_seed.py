@@ -11,7 +11,7 @@ from django.core.management import call_command
 from news.models import NewsItem
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from sources.models import SourceDocument
-from sources.seed import DOCUMENTS_DIR, MAPPING_FILE, SeedError, load_mapping, seed
+from unodc_site.seed import DOCUMENTS_DIR, MAPPING_FILE, SeedError, load_mapping, seed
 
 pytestmark = pytest.mark.django_db
 

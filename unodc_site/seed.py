@@ -16,14 +16,13 @@ from django.utils.text import slugify
 
 from editorial.models import Status
 from editorial.richtext import paragraphs_to_html
+from news.importer import DocumentError, read_document, russian_iso_names
 from news.models import NewsItem
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
-from sources.importer import DocumentError, read_document, russian_iso_names
 from sources.models import SourceDocument
 
-HERE = Path(__file__).resolve().parent
-DOCUMENTS_DIR = HERE / "documents"
-MAPPING_FILE = HERE / "seed.toml"
+DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "sources" / "documents"
+MAPPING_FILE = Path(__file__).resolve().parent / "seed.toml"
 
 
 class SeedError(Exception):

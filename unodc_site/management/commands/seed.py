@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sources.seed import SeedError, seed
+from unodc_site.seed import SeedError, seed
 
 
 class Command(BaseCommand):
