@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from news.management.commands.bench_data import SYNTHETIC_PUBLISHER
+from bench.management.commands.bench_data import SYNTHETIC_PUBLISHER
 from news.models import NewsItem
 from programmes.models import Country
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "news",
     "search",
     "api",
+    "bench",
 ]
 
 MIDDLEWARE = [
