@@ -5,17 +5,21 @@
 
 Every item is marked three ways: its slug starts with "synthetic-", its title with "[Synthetic] "
 and its original publisher is SYNTHETIC_PUBLISHER; --clear deletes what carries all three marks.
-The texts are made from word lists, in English and for about a third of the items in Russian
-too, so that search and the database's statistics see a realistic mix of words.
+The facts of each text come from synthetic_news.toml, in English and for about a third of the
+items in Russian too, so that search and the database's statistics see a realistic mix of words;
+the sentences between them are lorem ipsum.
 """
 
 import datetime
 import random
 import sys
+import tomllib
 from itertools import batched
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import lorem_ipsum
 from django.utils.html import escape
 from django.utils.text import slugify
 from tqdm import tqdm
@@ -36,178 +40,8 @@ UNDATED_SHARE = 0.005
 RUSSIAN_SHARE = 0.35
 CENTRAL_ASIA_SHARE = 0.85
 
-# (English, Russian) pairs; the Russian of drugs is the genitive ("120 kg of heroin").
-TOPICS = [
-    ("border control", "пограничный контроль"),
-    ("countering drug trafficking", "противодействие незаконному обороту наркотиков"),
-    ("anti-corruption measures", "меры по борьбе с коррупцией"),
-    ("precursor control", "контроль над прекурсорами"),
-    ("HIV prevention among people who use drugs", "профилактика ВИЧ среди потребителей наркотиков"),
-    ("cybercrime investigations", "расследование киберпреступлений"),
-    ("prison reform", "реформа пенитенциарной системы"),
-    ("countering money laundering", "противодействие отмыванию денег"),
-    ("juvenile justice", "ювенальная юстиция"),
-    ("countering the financing of terrorism", "противодействие финансированию терроризма"),
-    ("forensic science", "судебная экспертиза"),
-    ("container control", "контроль контейнерных перевозок"),
-    ("trafficking in persons", "торговля людьми"),
-    ("smuggling of migrants", "незаконный ввоз мигрантов"),
-    ("financial investigations", "финансовые расследования"),
-    ("drug demand reduction", "сокращение спроса на наркотики"),
-    ("criminal intelligence analysis", "анализ криминальной разведки"),
-    ("mutual legal assistance", "взаимная правовая помощь"),
-    ("drug treatment and care", "лечение наркозависимости"),
-    ("wildlife crime", "преступления против дикой природы"),
-]
-DRUGS = [
-    ("heroin", "героина"),
-    ("hashish", "гашиша"),
-    ("opium", "опия"),
-    ("methamphetamine", "метамфетамина"),
-    ("cannabis", "каннабиса"),
-    ("precursor chemicals", "химических прекурсоров"),
-    ("synthetic drugs", "синтетических наркотиков"),
-    ("tramadol", "трамадола"),
-]
-OFFICERS = [
-    ("border guards", "пограничники"),
-    ("customs officers", "таможенники"),
-    ("drug control agency officers", "сотрудники агентства по контролю за наркотиками"),
-    ("police officers", "сотрудники полиции"),
-    ("prosecutors", "прокуроры"),
-    ("judges", "судьи"),
-    ("mobile interagency team members", "члены мобильных межведомственных групп"),
-    ("border liaison officers", "сотрудники пограничных пунктов связи"),
-]
-CITIES = [
-    ("Almaty", "Алматы"),
-    ("Astana", "Астана"),
-    ("Bishkek", "Бишкек"),
-    ("Osh", "Ош"),
-    ("Dushanbe", "Душанбе"),
-    ("Khorog", "Хорог"),
-    ("Tashkent", "Ташкент"),
-    ("Termez", "Термез"),
-    ("Ashgabat", "Ашхабад"),
-    ("Baku", "Баку"),
-    ("Tbilisi", "Тбилиси"),
-    ("Yerevan", "Ереван"),
-]
-# Plain words for the sentences that carry no facts, so that the texts do not repeat verbatim.
-ADJECTIVES = [
-    "regional",
-    "national",
-    "practical",
-    "joint",
-    "new",
-    "comprehensive",
-    "effective",
-    "modern",
-    "sustainable",
-    "transparent",
-    "accountable",
-    "specialised",
-    "international",
-    "interagency",
-    "operational",
-    "strategic",
-    "technical",
-    "legal",
-    "preventive",
-    "community-based",
-    "evidence-based",
-    "gender-sensitive",
-    "secure",
-]
-NOUNS = [
-    "cooperation",
-    "capacity",
-    "equipment",
-    "training",
-    "seizure",
-    "investigation",
-    "evidence",
-    "procedure",
-    "legislation",
-    "strategy",
-    "assessment",
-    "partnership",
-    "dialogue",
-    "coordination",
-    "database",
-    "laboratory",
-    "curriculum",
-    "guidance",
-    "prosecution",
-    "integrity",
-    "oversight",
-    "prevention",
-    "treatment",
-    "rehabilitation",
-    "awareness",
-    "checkpoint",
-    "corridor",
-    "route",
-    "network",
-    "intelligence",
-    "analysis",
-    "workshop",
-]
-VERBS = [
-    "discussed",
-    "reviewed",
-    "strengthened",
-    "presented",
-    "agreed",
-    "improved",
-    "shared",
-    "examined",
-    "adopted",
-    "supported",
-    "developed",
-    "endorsed",
-    "tested",
-    "evaluated",
-]
-PARTNERS = [
-    "the European Union",
-    "Japan",
-    "the United States",
-    "the Russian Federation",
-    "Norway",
-    "Germany",
-    "Finland",
-    "Canada",
-    "the OSCE",
-    "the CSTO",
-    "CARICC",
-    "the World Customs Organization",
-]
-RUSSIAN_WORDS = [
-    "сотрудничество",
-    "оборудование",
-    "обучение",
-    "изъятие",
-    "расследование",
-    "законодательство",
-    "стратегия",
-    "партнёрство",
-    "координация",
-    "лаборатория",
-    "профилактика",
-    "лечение",
-    "реабилитация",
-    "граница",
-    "маршрут",
-    "анализ",
-    "семинар",
-    "эксперты",
-    "опыт",
-    "рекомендации",
-    "мониторинг",
-    "доноры",
-    "безопасность",
-]
+# The facts' words, in English and Russian; the sentences around them are lorem ipsum.
+FACTS = tomllib.loads((Path(__file__).resolve().parents[2] / "synthetic_news.toml").read_text())
 
 
 class SyntheticNews:
@@ -236,10 +70,10 @@ class SyntheticNews:
                 countries.append(other)
         facts = {
             "country": (countries[0].name_en, countries[0].name_ru or countries[0].name_en),
-            "topic": self.pick(TOPICS),
-            "drug": self.pick(DRUGS),
-            "officers": self.pick(OFFICERS),
-            "city": self.pick(CITIES),
+            "topic": self.pick(FACTS["topics"]),
+            "drug": self.pick(FACTS["drugs"]),
+            "officers": self.pick(FACTS["officers"]),
+            "city": self.pick(FACTS["cities"]),
             "amount": self.random.choice([12, 35, 48, 96, 120, 250, 410, 730, 1200, 2500]),
             "people": self.random.randint(8, 60),
         }
@@ -250,12 +84,10 @@ class SyntheticNews:
             slug=f"{SLUG_PREFIX}{number:06d}-{slugify(title_en)}"[:120].rstrip("-"),
             title_en=TITLE_PREFIX + title_en,
             summary_en=self.english_summary(facts),
-            body_en=self.body(self.english_facts(facts), self.english_filler),
+            body_en=self.body(self.english_facts(facts)),
             title_ru=TITLE_PREFIX + self.russian_title(facts) if has_russian else None,
             summary_ru=self.russian_summary(facts) if has_russian else None,
-            body_ru=(
-                self.body(self.russian_facts(facts), self.russian_filler) if has_russian else None
-            ),
+            body_ru=(self.body(self.russian_facts(facts)) if has_russian else None),
             date=None if undated else FIRST_DAY + datetime.timedelta(self.random.randrange(DAYS)),
             status=Status.PUBLISHED,
             original_publisher=SYNTHETIC_PUBLISHER,
@@ -296,7 +128,7 @@ class SyntheticNews:
     def english_summary(self, f):
         return (
             f"{f['officers'][0].capitalize()} from {f['country'][0]} met in {f['city'][0]} to "
-            f"work on {f['topic'][0]}, with support from {self.pick(PARTNERS)}."
+            f"work on {f['topic'][0]}, with support from {self.pick(FACTS['partners'])}."
         )
 
     def russian_summary(self, f):
@@ -311,24 +143,11 @@ class SyntheticNews:
             f"on routes through {f['country'][0]}.",
             f"The training in {f['city'][0]} covered {f['topic'][0]}.",
             f"Trafficking of {f['drug'][0]} along the northern route remains a concern.",
-            f"The event was funded by {self.pick(PARTNERS)}.",
+            f"The event was funded by {self.pick(FACTS['partners'])}.",
             "Experts from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan "
             "took part.",
             f"{f['people']} {f['officers'][0]} completed the course.",
         ]
-
-    def english_filler(self):
-        a, b = self.random.sample(ADJECTIVES, 2)
-        n, m = self.random.sample(NOUNS, 2)
-        return self.pick(
-            [
-                f"Participants {self.pick(VERBS)} {a} {n} and {b} {m}.",
-                f"Corruption undermines {n} and {m}, the speakers said.",
-                f"The border with Afghanistan needs {a} {n}.",
-                f"Speakers {self.pick(VERBS)} the role of {a} {n} in {m}.",
-                f"Next steps include {a} {n} and {b} {m}.",
-            ]
-        )
 
     def russian_facts(self, f):
         return [
@@ -340,20 +159,15 @@ class SyntheticNews:
             f"Курс прошли {f['people']} специалистов.",
         ]
 
-    def russian_filler(self):
-        a, b, c = self.random.sample(RUSSIAN_WORDS, 3)
-        return self.pick(
-            [
-                f"Участники обсудили темы «{a}», «{b}» и «{c}».",
-                f"Приоритетами остаются {a} и {b}.",
-                f"Следующий шаг: {c}.",
-            ]
-        )
+    def filler(self):
+        """A sentence of lorem ipsum, words no search looks for: the texts do not repeat."""
+        words = self.random.sample(lorem_ipsum.WORDS, self.random.randint(6, 14))
+        return " ".join(words).capitalize() + "."
 
-    def body(self, facts, filler):
+    def body(self, facts):
         """Three to five paragraphs: each fact at most once, among sentences of plain words."""
         sentences = self.random.sample(facts, 3) + [
-            filler() for _ in range(self.random.randint(5, 12))
+            self.filler() for _ in range(self.random.randint(5, 12))
         ]
         self.random.shuffle(sentences)
         paragraphs = []
