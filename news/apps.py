@@ -3,6 +3,9 @@ from django.apps import AppConfig
 
 class NewsConfig(AppConfig):
     name = "news"
+    # Its rows appear on public pages: a change makes what is kept for them stale
+    # (editorial/changes.py).
+    public_content = True
 
     def ready(self):
         from sources.models import register_made_from

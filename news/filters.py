@@ -6,9 +6,9 @@ from django.forms.renderers import Jinja2
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from editorial.changes import kept_until_content_changes
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
-from unodc_site import page_cache
 
 
 def once(compute):
@@ -127,7 +127,7 @@ class NewsFilter(django_filters.FilterSet):
         # until the content changes: a new generation also comes when a scheduled programme
         # or news item appears or leaves, as published() would see it.
         choices = once(
-            lambda: page_cache.kept_until_content_changes(
+            lambda: kept_until_content_changes(
                 f"news-filter-choices:{get_language()}",
                 lambda: {**filter_choices(), "year": years_with_news()},
             )

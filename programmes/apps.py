@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
+    # Its rows appear on public pages: a change makes what is kept for them stale
+    # (editorial/changes.py).
+    public_content = True

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from editorial import changes
 from news.models import NewsItem
 from unodc_site import page_cache
 
@@ -99,7 +100,7 @@ def test_a_scheduled_item_appears_and_leaves_at_its_time(client, make_news):
 def test_no_page_is_kept_past_the_next_scheduled_change(settings, make_news):
     appears = timezone.now() + datetime.timedelta(seconds=90)
     make_news(publish_at=appears)
-    _generation, next_change = page_cache.current_state()
+    _generation, next_change = changes.current_state()
     assert next_change == appears.timestamp()
     assert 0 < page_cache.seconds_to_keep(next_change) <= 90
     assert page_cache.seconds_to_keep(None) == settings.PAGE_CACHE_SECONDS
@@ -226,11 +227,11 @@ def test_page_cache_can_be_switched_off(client, make_news, settings, count_queri
 def test_a_committed_change_made_during_a_render_is_not_kept(make_news):
     """A page rendered while a save was in progress is stored under a generation nobody reads."""
     make_news(title="Story")
-    generation_before, _ = page_cache.current_state()
+    generation_before, _ = changes.current_state()
     item = NewsItem.objects.get()
     item.title = "Changed"
     item.save()  # autocommit: the signal and the commit hook both move the generation on
-    generation_after, _ = page_cache.current_state()
+    generation_after, _ = changes.current_state()
     assert generation_after != generation_before
 
 

@@ -6,11 +6,11 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.utils import timezone, translation
 
+from editorial import changes
 from news.filters import NewsFilter
 from news.models import NewsItem
 from programmes.models import Office, Programme
 from search import queries
-from unodc_site import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +254,7 @@ def test_news_list_query_count_does_not_grow_with_items(
             make_news(countries=[kazakhstan])
 
     def queries_for(path):
-        page_cache.invalidate()  # as after a change: the filters' choices are read again
+        changes.invalidate()  # as after a change: the filters' choices are read again
         return count_queries(lambda: client.get(path))
 
     add(3)

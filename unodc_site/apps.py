@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class SiteConfig(AppConfig):
@@ -7,8 +6,8 @@ class SiteConfig(AppConfig):
     verbose_name = "UNODC ROCA site"
 
     def ready(self):
-        from unodc_site.page_cache import content_changed
+        from api.throttling import window_count
+        from unodc_site import page_cache
 
-        # Any change to public content, whoever makes it, makes every cached page stale.
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(content_changed, dispatch_uid=f"page-cache-{signal}")
+        # An API answer served from the page cache still counts against the rate limit.
+        page_cache.count_requests(page_cache.API_PATH, window_count)

@@ -1,11 +1,11 @@
 """Whole public pages cached in the shared cache (Redis), per URL and language, never stale.
 
-Every cached page is stored under the current *generation*, a counter in the cache. Any change
-to public content (a save, publish, unpublish or delete, in the admin or anywhere else through
-the ORM) moves the counter on, so every app server's next request renders afresh; old pages are
-never read again and expire on their own. Published items scheduled to appear or leave are
-handled the same way: no page is kept past the next scheduled change, and the first request
-after it moves the counter on.
+Every cached page is stored under the current *generation* of the content, a counter in the
+cache (editorial/changes.py). Any change to public content (a save, publish, unpublish or
+delete, in the admin or anywhere else through the ORM) moves the counter on, so every app
+server's next request renders afresh; old pages are never read again and expire on their own.
+Published items scheduled to appear or leave are handled the same way: no page is kept past the
+next scheduled change, and the first request after it moves the counter on.
 
 Only anonymous GET requests are served from the cache (a request with a session cookie, such as
 a logged-in editor's, always gets a fresh page), and only complete 200 responses that set no
@@ -24,21 +24,18 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
-from django.db.models import Min, Q
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
-from api import throttling
+from editorial import changes
+from editorial.changes import STATE_KEY, current_state
 
-STATE_KEY = "pages:state"
 # Part of every page's key, to be changed with StoredPage: during a deploy, servers of the old and
 # the new release share the cache, and each must find only pages it can read.
 STORED_PAGE_FORMAT = 2
-# Models whose rows appear on public pages; a change to any of them makes every page stale.
-CONTENT_APPS = {"news", "programmes", "sources"}
 # The admin, the health check and the API's documentation page always answer live. The API's
 # answers are kept, but each one served from here still counts against the rate limit.
 UNCACHED_PATHS = ("/api/", "/admin/", "/healthz")
@@ -46,8 +43,6 @@ API_PATH = "/api/v1/"
 API_SCHEMA_PATH = "/api/v1/openapi.json"  # made from the code, not the content: always live
 # Query strings longer than this are answered but not stored (they are not links of the site).
 MAX_CACHED_QUERY = 200
-# The longest kept_until_content_changes() keeps a value (a new generation replaces it sooner).
-DATA_SECONDS = 3600
 # Smaller answers are stored as they are: gzip would save next to nothing.
 MIN_COMPRESSED_SIZE = 200
 # A render claimed by a process that has died lapses after this; others wait for it at most
@@ -55,78 +50,27 @@ MIN_COMPRESSED_SIZE = 200
 RENDER_CLAIM_SECONDS = 10
 RENDER_WAIT_SECONDS = 1.0
 RENDER_POLL_SECONDS = 0.01
+# Path prefix -> counter(request): requests counted in the same round trip to the cache as their
+# page is read (the API's rate limit). unodc_site's AppConfig.ready() registers them.
+REQUEST_COUNTERS = {}
 
 
-def next_scheduled_change():
-    """When the next published item appears or leaves by its schedule, as a timestamp or None."""
-    from news.models import NewsItem
-    from programmes.models import Programme
-
-    now = timezone.now()
-    moments = []
-    for model in (NewsItem, Programme):
-        moments += (
-            model.objects.filter(status=model.Status.PUBLISHED)
-            .aggregate(
-                appears=Min("publish_at", filter=Q(publish_at__gt=now)),
-                leaves=Min("expire_at", filter=Q(expire_at__gt=now)),
-            )
-            .values()
-        )
-    moment = min((moment for moment in moments if moment), default=None)
-    return moment.timestamp() if moment else None
+def count_requests(prefix, counter):
+    """Have counter(request) count each cacheable request under prefix; it returns an object
+    with add_one(read_keys) and allows(), or None when the request is not counted."""
+    REQUEST_COUNTERS[prefix] = counter
 
 
-def invalidate(schedule_changed=True):
-    """Make every cached page stale, on every app server.
-
-    The state is a new generation (a fresh number, so no page stored before is read again) and
-    the time of the next scheduled change, looked up again when a schedule may have changed.
-    """
-    state = cache.get(STATE_KEY)
-    next_change = next_scheduled_change() if schedule_changed or state is None else state[1]
-    state = (time.time_ns(), next_change)
-    cache.set(STATE_KEY, state, timeout=None)
-    return state
+def request_count(request):
+    for prefix, counter in REQUEST_COUNTERS.items():
+        if request.path.startswith(prefix):
+            return counter(request)
+    return None
 
 
-def current_state():
-    """(generation, next scheduled change) — a new generation once the scheduled time has come."""
-    state = cache.get(STATE_KEY)
-    if state is None or (state[1] is not None and state[1] <= time.time()):
-        state = invalidate()
-    return state
-
-
-def kept_until_content_changes(name, compute):
-    """compute(), kept in the cache until the content next changes (a new generation), for what
-    many pages need that only the content decides, such as the news filters' choices."""
-    generation, next_change = current_state()
-    key = f"data:{generation}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=max(1, seconds_to_keep(next_change, DATA_SECONDS)))
-    return value
-
-
-def content_changed(sender, action=None, **kwargs):
-    if sender._meta.app_label not in CONTENT_APPS or sender.__name__.startswith("Historical"):
-        return
-    if action is not None and not action.startswith("post_"):  # m2m_changed's pre_* calls
-        return
-    schedule_changed = hasattr(sender, "expire_at")
-    invalidate(schedule_changed)
-    # Again after the commit: a page rendered in between still read the old rows.
-    transaction.on_commit(lambda: invalidate(schedule_changed))
-
-
-def seconds_to_keep(next_change, longest=None):
-    """Until the next scheduled change, and at most `longest` (a page: PAGE_CACHE_SECONDS)."""
-    longest = settings.PAGE_CACHE_SECONDS if longest is None else longest
-    if next_change is None:
-        return longest
-    return max(0, min(longest, int(next_change - time.time())))
+def seconds_to_keep(next_change):
+    """Until the next scheduled change, and at most PAGE_CACHE_SECONDS."""
+    return changes.seconds_until(next_change, settings.PAGE_CACHE_SECONDS)
 
 
 def is_cacheable_request(request):
@@ -278,7 +222,7 @@ class PageCacheMiddleware:
         # A request for another host is refused (400) here, as CommonMiddleware would refuse
         # it, before a page cached for this site could answer it.
         request.get_host()
-        counted = throttling.window_count(request) if request.path.startswith(API_PATH) else None
+        counted = request_count(request)
         key, seconds, kept = lookup(request, counted)
         claimed = False
         if kept is None and seconds:

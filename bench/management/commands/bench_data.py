@@ -24,10 +24,10 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from editorial import changes
 from editorial.models import Status
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
-from unodc_site import page_cache
 
 SLUG_PREFIX = "synthetic-"
 TITLE_PREFIX = "[Synthetic] "
@@ -227,7 +227,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             self.analyze()
         # Bulk inserts and raw deletes send no signal: make the cached pages stale by hand.
-        page_cache.invalidate()
+        changes.invalidate()
 
     def add(self, count, seed_random, batch_size, verbosity):
         countries = list(Country.objects.all())
