@@ -15,7 +15,7 @@ from images.specs import SPECS
 
 logger = logging.getLogger(__name__)
 
-# What storing a file raises when the storage cannot take it: S3 unreachable or refusing
+# What the media storage raises when it cannot be read or written: S3 unreachable or refusing
 # (botocore, boto3's uploader), or a disk that is full or read-only.
 STORAGE_ERRORS = (BotoCoreError, ClientError, S3UploadFailedError, OSError)
 

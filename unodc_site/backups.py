@@ -22,8 +22,6 @@ import time
 import zlib
 from pathlib import Path, PurePosixPath
 
-from boto3.exceptions import S3UploadFailedError
-from botocore.exceptions import BotoCoreError, ClientError
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -34,6 +32,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from images.storage import STORAGE_ERRORS
+
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media"
@@ -41,9 +41,6 @@ DATABASE_FILES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 MANIFEST_KEYS = {"created", "engine", "database", "migrations", "tables", "media"}
 CHUNK = 1024 * 1024
-# What the media storage raises when it cannot be read or written: S3 unreachable or refusing,
-# a disk that is full or read-only.
-STORAGE_ERRORS = (BotoCoreError, ClientError, S3UploadFailedError, OSError)
 
 
 class BackupError(Exception):
