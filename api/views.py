@@ -123,15 +123,7 @@ class NewsItemViewSet(PublicViewSet):
     filterset_class = NewsFilter
 
     def get_queryset(self):
-        return (
-            NewsItem.objects.published()
-            .select_related("source")
-            .prefetch_related(
-                "countries",
-                Prefetch("programmes", queryset=Programme.objects.published()),
-                "thematic_areas",
-            )
-        )
+        return NewsItem.objects.published().for_detail()
 
     def retrieve(self, request, *args, **kwargs):
         item = self.get_object()
