@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from playwright.sync_api import sync_playwright
 
+from bench import chromium
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
 from unodc_site.seed import seed
@@ -124,16 +125,6 @@ def count_queries():
 # skipped on a developer machine and fail in CI (env CI set), so CI cannot pass without them.
 # Point CHROMIUM_PATH at another executable to override the lookup of `chromium` on PATH.
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Nothing leaves the machine: every host name fails to resolve except the test server's.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 TIMEOUT_MS = 10_000
 
 
@@ -169,7 +160,7 @@ def browser():
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable, headless=True, args=chromium.FLAGS
         )
         yield browser
         browser.close()
