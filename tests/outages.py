@@ -5,25 +5,20 @@ driver: each new cursor fails as a lost connection does, wrapped by Django the s
 """
 
 import contextlib
-import socket
 from unittest import mock
 
 from botocore.config import Config
 from django.conf import settings
 from django.db import connections
 
-
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # free once the socket is closed: nothing listens there
+from tests.ports import free_port
 
 
 def redis_down_caches():
     return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/5",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/5",
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.25,
@@ -40,7 +35,7 @@ def storage_down_storages(bucket="media"):
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
                 "bucket_name": bucket,
-                "endpoint_url": f"http://127.0.0.1:{closed_port()}",
+                "endpoint_url": f"http://127.0.0.1:{free_port()}",
                 "region_name": "us-east-1",
                 "access_key": "test",
                 "secret_key": "test",

@@ -5,7 +5,6 @@ It needs haproxy and wrk (Debian packages; .ci/run installs them), PostgreSQL an
 """
 
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import running_in_ci
+from tests.ports import is_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 300
@@ -21,9 +21,8 @@ TIMEOUT_SECONDS = 300
 def missing_requirements():
     missing = [tool for tool in ("haproxy", "wrk") if shutil.which(tool) is None]
     for name, port in (("PostgreSQL", 5432), ("Redis", 6379)):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                missing.append(f"{name} on 127.0.0.1:{port}")
+        if not is_listening(port):
+            missing.append(f"{name} on 127.0.0.1:{port}")
     return missing
 
 

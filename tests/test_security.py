@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from playwright.sync_api import expect
 
 from news.models import NewsItem
 from tests.conftest import running_in_ci
+from tests.ports import free_port, is_listening
 from tests.public_pages import LANGUAGES, public_pages
 from tests.test_site import PRODUCTION_ENV
 
@@ -352,15 +352,6 @@ def test_staff_passwords_have_at_least_twelve_characters():
 # ------------------------------------------------------------------ the site as deployed
 
 
-def free_port():
-    """A free port in 8200–8249, the range this project's servers may use."""
-    for port in range(8249, 8199, -1):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.fail("No free port in 8200–8249")
-
-
 def certificate_authority(directory):
     """A throwaway CA and a certificate for 127.0.0.1 it signed, as PEM files (with the
     extensions Python's strict verification asks for)."""
@@ -464,9 +455,8 @@ def production(tmp_path_factory):
     context = create_default_context(cafile=ca)
     try:
         for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
+            if is_listening(port):
+                break
             time.sleep(0.2)
         yield {"port": port, "ca": ca, "context": context, "one_time_code": one_time_code}
     finally:
