@@ -2,7 +2,6 @@ import datetime
 import html
 import io
 import json
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -17,6 +16,7 @@ from PIL import Image
 from news.models import NewsItem
 from programmes.models import Office
 from sources.models import SourceDocument
+from tests.html_tree import parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -60,31 +60,21 @@ def read_feed(client, url):
     return feed
 
 
-class Head(HTMLParser):
+class Head:
     """The <meta>, <link> and JSON-LD a crawler reads in a page."""
 
     def __init__(self, page):
-        super().__init__()
-        self.meta, self.links, self.json_ld = {}, [], []
-        self.in_json_ld = False
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta" and ("property" in attrs or "name" in attrs):
-            self.meta[attrs.get("property") or attrs["name"]] = attrs["content"]
-        elif tag == "link":
-            self.links.append(attrs)
-        elif tag == "script" and attrs.get("type") == "application/ld+json":
-            self.in_json_ld = True
-
-    def handle_data(self, data):
-        if self.in_json_ld:
-            self.json_ld.append(json.loads(data))
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self.in_json_ld = False
+        root = parse_html(page)
+        self.meta = {
+            meta.attrs.get("property") or meta.attrs["name"]: meta.attrs["content"]
+            for meta in root.find_all("meta")
+            if "property" in meta.attrs or "name" in meta.attrs
+        }
+        self.links = [link.attrs for link in root.find_all("link")]
+        self.json_ld = [
+            json.loads(script.text())
+            for script in root.find_all("script", type="application/ld+json")
+        ]
 
     def link(self, rel, **attrs):
         return [

@@ -30,7 +30,6 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -55,6 +54,7 @@ from programmes.downloads import neutralised
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from search.queries import clean_query
 from sources.models import SourceDocument
+from tests.html_tree import parse_html
 from tests.xss_payloads import PAYLOADS
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -700,78 +700,11 @@ SITE_TAGS = {
     for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", path.read_text())
 } | {"mark", "input", "select", "option", "ul", "li", "div", "script"}
 RICH_TEXT_TAGS = set(allowlist_from_extensions(EXTENSIONS)["tags"])
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-VOID_TAGS |= {"track", "wbr", "param", "keygen"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data"}
 URL_ATTRIBUTES |= {"background", "cite", "codebase", "srcset"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 SCRIPTED_STYLE = re.compile(r"expression|url\(|script|behavior|binding|@import", re.IGNORECASE)
 MEDIA_URL = re.compile(r"(https?://testserver)?/media/[-\w./]+", re.ASCII)
-
-
-class Element:
-    def __init__(self, tag, attrs, parent):
-        self.tag, self.attr_list, self.parent = tag, attrs, parent
-        self.attrs = dict(attrs)
-        self.children = []
-
-    def text(self):
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(self, tag, **attrs):
-        return [
-            element
-            for element in self.iter()
-            if element.tag == tag
-            and all(element.attrs.get(name.rstrip("_")) == v for name, v in attrs.items())
-        ]
-
-    def find(self, tag, **attrs):
-        found = self.find_all(tag, **attrs)
-        return found[0] if found else Element("missing", [], None)
-
-
-class PageParser(HTMLParser):
-    """A page as a tree of elements, split into tags and text as a browser splits it."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Element("#document", [], None)
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, attrs, self.current)
-        self.current.children.append(element)
-        if tag not in VOID_TAGS:
-            self.current = element
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Element(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
-            node = node.parent
-        if node is not self.root:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-    def handle_comment(self, data):
-        self.current.children.append(Element("#comment", [("text", data)], self.current))
-
-
-def parse_html(text):
-    parser = PageParser()
-    parser.feed(text)
-    parser.close()
-    return parser.root
 
 
 def is_script_url(value):

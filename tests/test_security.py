@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from html.parser import HTMLParser
 from http.client import HTTPSConnection
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -36,6 +35,7 @@ from playwright.sync_api import expect
 
 from news.models import NewsItem
 from tests.conftest import running_in_ci
+from tests.html_tree import parse_html
 from tests.ports import free_port, is_listening
 from tests.public_pages import LANGUAGES, public_pages
 from tests.test_site import PRODUCTION_ENV
@@ -70,22 +70,19 @@ def totp_code(device):
     return f"{code:0{device.digits}d}"
 
 
-class InlineCode(HTMLParser):
-    """Collects what a strict policy would refuse: script elements that run, style elements,
-    style and event-handler attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
+def inline_code(page):
+    """What a strict policy would refuse: script elements that run, style elements, style and
+    event-handler attributes."""
+    found = []
+    for element in parse_html(page).iter():
+        tag, attributes = element.tag, element.attrs
         if tag == "script" and attributes.get("type") != "application/ld+json":
-            self.found.append(f"<script {attributes}>")
+            found.append(f"<script {attributes}>")
         if tag == "style":
-            self.found.append("<style>")
-        self.found += [f"{tag} {name}=" for name, _ in attrs if name == "style"]
-        self.found += [f"{tag} {name}=" for name, _ in attrs if name.startswith("on")]
+            found.append("<style>")
+        found += [f"{tag} {name}=" for name, _ in element.attr_list if name == "style"]
+        found += [f"{tag} {name}=" for name, _ in element.attr_list if name.startswith("on")]
+    return found
 
 
 # ------------------------------------------------------------------ the policy and headers
@@ -97,9 +94,7 @@ def test_public_pages_have_no_inline_script_or_style(client, seeded, language):
     for name, path, status in public_pages(language):
         response = client.get(path)
         assert response.status_code == status, name
-        parser = InlineCode()
-        parser.feed(response.text)
-        assert parser.found == [], name
+        assert inline_code(response.text) == [], name
 
 
 @pytest.mark.django_db
