@@ -63,6 +63,7 @@ serve: install
 test: $(VENV)/.test node_modules/.package-lock.json
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	@export DATABASE_URL="$${DATABASE_URL:-$$(scripts/local-postgres)}"; \
 	echo "Tests on $${DATABASE_URL:-SQLite (no PostgreSQL answered at 127.0.0.1:5432: its tests skip)}"; \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
