@@ -1,5 +1,6 @@
 import io
 import json
+import logging
 import re
 import tarfile
 
@@ -214,3 +215,16 @@ def test_archive_that_is_not_a_backup_is_refused_with_a_sentence(tmp_path):
         call_command("restore", str(not_a_backup), yes=True)
     with pytest.raises(CommandError, match="There is no backup at"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), yes=True)
+
+
+def test_backup_prints_one_line_and_the_log_stays_quiet(tmp_path, monkeypatch):
+    # The console handler of settings.LOGGING: what the nightly timer's journal shows.
+    (console,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    journal = io.StringIO()
+    monkeypatch.setattr(console, "stream", journal)
+    out = io.StringIO()
+
+    call_command("backup", output=str(tmp_path / "backup.tar.gz"), stdout=out)
+
+    assert out.getvalue().startswith("Backup written to") and out.getvalue().count("\n") == 1
+    assert journal.getvalue() == ""  # no pg_dump command lines from django-dbbackup

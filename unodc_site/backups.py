@@ -11,22 +11,21 @@ import datetime
 import hashlib
 import io
 import json
-import os
 import posixpath
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 import time
 import zlib
 from pathlib import Path, PurePosixPath
 
+from dbbackup.db.base import get_connector
+from dbbackup.db.exceptions import CommandConnectorError
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -198,34 +197,25 @@ def dump_database(target):
     transaction that computes the checksums, on SQLite the copy is made inside that transaction.
     """
     connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor not in DATABASE_FILES:
+        raise BackupError(f"Backups support PostgreSQL and SQLite, not {connection.vendor}.")
     if connection.in_atomic_block:
         raise BackupError("A backup cannot run inside a database transaction.")
+    connector = get_connector(DEFAULT_DB_ALIAS)
     with transaction.atomic(using=DEFAULT_DB_ALIAS):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SELECT pg_export_snapshot()")
                 (snapshot,) = cursor.fetchone()
-            tables, migrations = table_checksums(), migration_state()
-            run_postgresql_tool(
-                "pg_dump",
-                [
-                    "--format=custom",
-                    "--no-owner",
-                    "--no-privileges",
-                    f"--snapshot={snapshot}",
-                    f"--file={target}",
-                ],
-            )
-        elif connection.vendor == "sqlite":
-            tables, migrations = table_checksums(), migration_state()
-            copy = sqlite3.connect(target)
-            try:
-                connection.connection.backup(copy)
-            finally:
-                copy.close()
-        else:
-            raise BackupError(f"Backups support PostgreSQL and SQLite, not {connection.vendor}.")
+            connector.dump_suffix = f"--no-owner --no-privileges --snapshot={snapshot}"
+        tables, migrations = table_checksums(), migration_state()
+        try:
+            dump = connector.create_dump()
+        except CommandConnectorError as error:
+            raise BackupError(str(error)) from error
+    with dump, target.open("wb") as copy:
+        shutil.copyfileobj(dump, copy)
     return tables, migrations
 
 
@@ -246,35 +236,6 @@ def add_bytes(archive, name, content):
     info.mtime = int(time.time())
     info.mode = 0o600
     archive.addfile(info, io.BytesIO(content))
-
-
-def run_postgresql_tool(program, arguments):
-    """Run pg_dump or pg_restore on the configured database, connected as `dbshell` would be.
-
-    Everything but the database name goes in libpq's environment variables: the password in
-    PGPASSWORD rather than on a command line that any local user could read.
-    """
-    executable = shutil.which(program)
-    if executable is None:
-        raise BackupError(
-            f"{program} was not found. Install the PostgreSQL client tools of the server's "
-            "version (Debian: apt-get install postgresql-client)."
-        )
-    settings_dict = connections[DEFAULT_DB_ALIAS].settings_dict
-    # Django's own reading of the password and SSL options, as for `manage.py dbshell`.
-    _, environment = DatabaseClient.settings_to_cmd_args_env(settings_dict, [])
-    environment = {**os.environ, **(environment or {})}
-    for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
-        if settings_dict.get(key):
-            environment[variable] = str(settings_dict[key])
-    finished = subprocess.run(
-        [executable, f"--dbname={settings_dict['NAME']}", *arguments],
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
-    if finished.returncode:
-        raise BackupError(f"{program} failed: {finished.stderr.strip()}")
 
 
 # Restore --------------------------------------------------------------------------------------
@@ -372,21 +333,17 @@ def restore_database(dump):
     if connection.vendor == "postgresql":
         # pg_restore drops and recreates every table; this connection must not hold them.
         connection.close()
-        run_postgresql_tool(
-            "pg_restore",
-            [
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                str(dump),
-            ],
-        )
+        connector = get_connector(DEFAULT_DB_ALIAS)
+        connector.pg_options = "--no-owner --no-privileges"  # besides --clean, --single-transaction
+        try:
+            with dump.open("rb") as content:
+                connector.restore_dump(content)
+        except CommandConnectorError as error:
+            raise BackupError(str(error)) from error
     else:
-        # SQLite's backup API, in the other direction, rather than replacing the file: it takes
-        # the database's locks, so other open connections see the old or the new data, never a
-        # half-copied file, and it works for the in-memory databases of the tests.
+        # SQLite's backup API, in the other direction, rather than dbbackup's copy over the file:
+        # it takes the database's locks, so other open connections see the old or the new data,
+        # never a half-copied file, and it works for the in-memory databases of the tests.
         connection.ensure_connection()
         source = sqlite3.connect(dump)
         try:

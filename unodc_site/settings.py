@@ -313,6 +313,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # django-dbbackup's connectors log each pg_dump command at DEBUG, whatever LOG_LEVEL says;
+    # not propagated, only its warnings reach stderr (through logging's last resort).
+    "loggers": {"dbbackup": {"propagate": False}},
 }
 
 NEWS_PER_PAGE = 10
