@@ -66,7 +66,7 @@ class WindowCount:
 
     def add_one(self, read_keys=()):
         """Count this request; return cache.get_many(read_keys), read in the same round trip to
-        Redis: a round trip is about a quarter of the CPU a cached answer costs."""
+        Redis: a round trip is a large part of a cached answer's cost (docs/deploy.md)."""
         cache = caches[DEFAULT_CACHE_ALIAS]
         if isinstance(cache, RedisCache):
             found, self.count = count_in_redis(cache, self.key, self.seconds, read_keys)
@@ -83,9 +83,8 @@ class WindowCount:
 
 
 # Counts one more in the last key (with the window's expiry set by its first request) and reads
-# the others, in one command: a round trip is about a quarter of the CPU a cached answer costs,
-# and a pipeline of MGET and INCR costs more in Python than this script. (On a Redis Cluster the
-# keys would have to share a hash slot; the site uses one Redis server.)
+# the others, in one round trip, cheaper than a pipeline of MGET and INCR (docs/deploy.md).
+# On a Redis Cluster the keys would have to share a hash slot; the site uses one Redis server.
 COUNT_AND_READ = """
 local counter = KEYS[#KEYS]
 local count = redis.call('INCR', counter)

@@ -7,11 +7,7 @@ filled with SYNTHETIC published news items (bulk_create; one country each, so th
 exercised). The export is read through Django's test client chunk by chunk, as a server sends it.
 Printed per size: rows, megabytes sent, seconds to stream, the tracemalloc peak while streaming
 (Python allocations above what was allocated before the request) and the process's peak RSS.
-
-Measured on 2026-11-23 (2-core machine, SQLite, chunks of 500 rows):
-         100 rows  0.01 MB sent   0.15 s  tracemalloc peak 0.67 MB  max RSS  98.6 MB
-      10,000 rows  1.42 MB sent   1.95 s  tracemalloc peak 4.38 MB  max RSS 113.2 MB
-     100,000 rows 14.38 MB sent  10.02 s  tracemalloc peak 4.75 MB  max RSS 113.9 MB
+docs/deploy.md keeps a run's figures.
 """
 
 import datetime

@@ -402,7 +402,7 @@ def main():
             server.wait_until_ready()
 
         # Each page's run comes right after a run of the ceiling, and its share is taken of
-        # that run: this machine's speed drifts by 10-20% over minutes. Each run starts with
+        # that run: this machine's speed drifts over minutes (docs/deploy.md). Each run starts with
         # both servers idle; the first round with each page not yet in the cache.
         pages = [page for page in report["pages"] if page["name"] != "static CSS"]
         runs = {page["name"]: [] for page in pages}

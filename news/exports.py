@@ -15,11 +15,8 @@ CHUNK_SIZE = 500  # rows per query; the peak memory of an export is about two ch
 
 def news_filter(request):
     """The filters of the news list, over the published news with what the columns need."""
-    # No reference cycles, so that each chunk is freed as soon as it is written: without the
-    # image (its file object and the item refer to each other) and with plain lists (to_attr)
-    # rather than querysets that refer back to their item. With the cycles, exported items stayed
-    # in memory until a full garbage collection: at 10,000 rows in chunks of 2,000, a peak of
-    # 72 MB against 16 MB without them (bench/export_memory.py).
+    # No reference cycles (the image's file object, querysets that refer back to their item), so
+    # that each chunk is freed as soon as it is written; docs/deploy.md has the memory figures.
     queryset = (
         NewsItem.objects.published()
         .defer("image")

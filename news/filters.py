@@ -72,9 +72,8 @@ def years_with_news():
 
 
 class NewsFilterForm(forms.Form):
-    # Jinja2 renders the filters' long lists of options in less than half the time of Django's
-    # template engine (a tenth of the uncached news list), with the same markup: Django ships
-    # its form templates for both. The rest of the site, the admin included, keeps Django's.
+    # Jinja2 renders the filters' long lists of options faster (docs/deploy.md), with the same
+    # markup: Django ships its form templates for both. The rest of the site keeps Django's.
     default_renderer = Jinja2()  # one for the process: it keeps its compiled templates
 
 
