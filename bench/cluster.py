@@ -199,7 +199,7 @@ def cluster_env():
         AWS_S3_REGION_NAME="us-east-1",
         AWS_ACCESS_KEY_ID="cluster",
         AWS_SECRET_ACCESS_KEY="cluster",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        EMAIL_URL="dummymail://",
     )
     return env
 

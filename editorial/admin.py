@@ -5,7 +5,10 @@ The form hides what a user may not use and refuses it on the server as well. Eve
 kept by django-simple-history; a save made on a stale copy is refused (optimistic locking).
 """
 
+import logging
+import re
 from contextlib import contextmanager
+from functools import partial
 
 from django import forms
 from django.apps import apps
@@ -16,7 +19,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import DataError, models
+from django.db import DataError, models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -32,12 +35,34 @@ from editorial.models import Status
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
 
+logger = logging.getLogger(__name__)
+
+# Whitespace as Python knows it (U+2028, U+2029, \x0b, \x0c, \x1c–\x1f, \x85…), and controls.
+LINE_BREAKS_AND_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text):
+    """The text on one line, each run of spaces, line breaks or control characters one space."""
+    return LINE_BREAKS_AND_CONTROLS.sub(" ", str(text)).strip()
+
+
+class OneLineFieldsForm(forms.ModelForm):
+    """A one-line box keeps its text on one line: a pasted title may carry a Unicode line break
+    that no page shows and a mail header refuses."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            if isinstance(value, str) and isinstance(self.fields[name].widget, forms.TextInput):
+                cleaned_data[name] = one_line(value)
+        return cleaned_data
+
 
 def publish_permission(model):
     return f"{model._meta.app_label}.publish_{model._meta.model_name}"
 
 
-class PublishableForm(forms.ModelForm):
+class PublishableForm(OneLineFieldsForm):
     """Adds the version the editor started from, and refuses what the user may not do."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -197,6 +222,22 @@ def check_query_strings_everywhere(site):
             site.register(model, checked)
 
 
+def send_review_request(*, title, submitted_by, link, recipients):
+    try:
+        send_mail(
+            subject=_("For review: %(title)s") % {"title": one_line(title)},
+            message=_(
+                "%(user)s submitted “%(title)s” for review.\n\n"
+                "Check it and publish it here:\n%(link)s"
+            )
+            % {"user": submitted_by, "title": title, "link": link},
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:  # any failure of the mailer: the item is saved, only the mail is lost
+        logger.exception("The review request for “%s” could not be sent to %s", title, recipients)
+
+
 class PublishableAdmin(SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
@@ -276,15 +317,16 @@ class PublishableAdmin(SimpleHistoryAdmin):
         link = request.build_absolute_uri(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
         )
-        send_mail(
-            subject=_("For review: %(title)s") % {"title": obj},
-            message=_(
-                "%(user)s submitted “%(title)s” for review.\n\n"
-                "Check it and publish it here:\n%(link)s"
+        # After the commit, so that a relay that is down or refuses the message cannot undo or
+        # block the save; the failure is logged instead.
+        transaction.on_commit(
+            partial(
+                send_review_request,
+                title=str(obj),
+                submitted_by=str(request.user.get_full_name() or request.user),
+                link=link,
+                recipients=recipients,
             )
-            % {"user": request.user.get_full_name() or request.user, "title": obj, "link": link},
-            from_email=None,
-            recipient_list=recipients,
         )
 
     # Preview ------------------------------------------------------------------------------

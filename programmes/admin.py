@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import (
+    OneLineFieldsForm,
     ProtectedWhileInNewsMixin,
     PublishableAdmin,
     PublishableForm,
@@ -15,6 +16,7 @@ from programmes.views import ProgrammeDetailView
 
 @admin.register(ThematicArea)
 class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
+    form = OneLineFieldsForm
     list_display = ["name", "position", "slug"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -24,6 +26,7 @@ class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
 
 @admin.register(Country)
 class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
+    form = OneLineFieldsForm
     list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
     list_filter = ["sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
@@ -33,6 +36,7 @@ class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(TranslationAdmin):
+    form = OneLineFieldsForm
     list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
     list_filter = ["kind", "is_open", "country"]
     search_fields = ["name", "city", "description"]
@@ -43,6 +47,7 @@ class OfficeAdmin(TranslationAdmin):
 
 class SignatoryInline(admin.TabularInline):
     model = Signatory
+    form = OneLineFieldsForm
     extra = 0
     autocomplete_fields = ["country"]
 
@@ -92,6 +97,7 @@ class ProgrammeAdmin(
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(TranslationAdmin):
+    form = OneLineFieldsForm
     list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
     list_filter = ["label"]
     search_fields = ["label", "quote"]

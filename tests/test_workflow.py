@@ -123,10 +123,13 @@ def test_editor_can_view_but_not_change_or_delete_a_published_item(client, edito
     assert item.title == "Live story"
 
 
-def test_editor_submits_for_review_and_publishers_are_emailed(client, editor, publisher):
+def test_editor_submits_for_review_and_publishers_are_emailed(
+    client, editor, publisher, django_capture_on_commit_callbacks
+):
     make_user("other-editor", "Editors")
     login(client, editor)
-    response = client.post(ADD_URL, form_data(status=Status.REVIEW))
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes once the save commits
+        response = client.post(ADD_URL, form_data(status=Status.REVIEW))
     assert response.status_code == 302
     item = NewsItem.objects.get()
     assert item.status == Status.REVIEW
@@ -136,9 +139,12 @@ def test_editor_submits_for_review_and_publishers_are_emailed(client, editor, pu
     assert f"/admin/news/newsitem/{item.pk}/change/" in mail.outbox[0].body
 
 
-def test_saving_a_draft_sends_no_email(client, editor, publisher):
+def test_saving_a_draft_sends_no_email(
+    client, editor, publisher, django_capture_on_commit_callbacks
+):
     login(client, editor)
-    client.post(ADD_URL, form_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD_URL, form_data())
     assert mail.outbox == []
 
 

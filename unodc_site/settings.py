@@ -297,16 +297,27 @@ AXES_USERNAME_CALLABLE = "unodc_site.security.username_for_lockout"
 # the last X-Forwarded-For entry, which the proxy wrote; else the connection's own.
 AXES_CLIENT_IP_CALLABLE = "unodc_site.security.client_ip_address"
 
-MAILERS = {
-    "default": {
-        "BACKEND": env.str(
-            "EMAIL_BACKEND",
-            default="django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+# Mail: EMAIL_URL in django-environ's form, e.g. smtp+tls://user:password@relay.example:587;
+# without it, the console in DEBUG and a relay on this machine otherwise (README, "Settings").
+_email = env.email_url_config(
+    env.str("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "smtp://localhost:25")
+)
+_mailer_options = {}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mailer_options = {
+        "host": _email["EMAIL_HOST"] or "localhost",
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"] or None,
+        "password": _email["EMAIL_HOST_PASSWORD"] or None,
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),  # a relay that hangs cannot hold a worker
     }
-}
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    _mailer_options = {"file_path": _email["EMAIL_FILE_PATH"]}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,
