@@ -1,6 +1,9 @@
 import pytest
+from django.db import models
+from django.test import Client
 
 from editorial.richtext import paragraphs_to_html, sanitize
+from editorial.templatetags.rich_text import plain_text
 from news.models import NewsItem
 
 HOSTILE = [
@@ -94,3 +97,77 @@ def test_hostile_html_already_in_the_database_never_reaches_a_page(client, make_
     html = client.get(f"/en/news/{item.slug}/").text
     assert "<script>alert(1)</script>" not in html and "javascript:x()" not in html
     assert "<p>Hi</p>" in html
+
+
+# Text that Python's html.parser raises on (`<![>` and kin), with other half-open markup.
+PARSER_BREAKERS = [
+    "<![>",
+    "<![ >",
+    "<![]>",
+    "<![->",
+    "a <![> b",
+    "<!",
+    "</",
+    "<![CDATA[",
+    "<!--",
+    "<?",
+    "&#x110000;",
+    "<a b='<![>'>",
+]
+
+
+def fill_text_fields(obj, text):
+    """Every free-text field of obj (each language) starts with the text."""
+    for field in obj._meta.concrete_fields:
+        free_text = isinstance(field, models.CharField | models.TextField) and not isinstance(
+            field, models.SlugField | models.URLField
+        )
+        if free_text and not field.choices and (field.max_length or 1000) > 40:
+            setattr(obj, field.attname, f"{text} {field.name}")
+    obj.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", PARSER_BREAKERS)
+def test_half_open_markup_in_any_text_field_never_takes_a_page_down(
+    text, admin_client, programme, kazakhstan, drugs, make_news
+):
+    for obj in [programme, kazakhstan, drugs]:
+        fill_text_fields(obj, text)
+    item = make_news(countries=[kazakhstan], programmes=[programme], thematic_areas=[drugs])
+    fill_text_fields(item, text)
+    reader = Client(raise_request_exception=False)
+    pages = [
+        f"/{lang}/{path}"
+        for lang in ["en", "ru"]
+        for path in [
+            "",
+            f"programmes/{programme.slug}/",
+            "programmes/",
+            f"countries/{kazakhstan.slug}/",
+            f"news/{item.slug}/",
+            "news/",
+            "news/feed/",
+            f"search/?q={programme.slug}",
+        ]
+    ]
+    for page in pages:
+        assert reader.get(page).status_code == 200, page
+    for preview in [
+        f"/admin/programmes/programme/{programme.pk}/preview/",
+        f"/admin/news/newsitem/{item.pk}/preview/",
+    ]:
+        assert admin_client.get(preview).status_code == 200, preview
+
+
+@pytest.mark.parametrize("text", PARSER_BREAKERS)
+def test_plain_text_of_any_rich_text_is_its_words(text):
+    assert plain_text(f"<p>Border <b>liaison</b> &amp; {text}</p>").startswith("Border liaison & ")
+
+
+@pytest.mark.django_db
+def test_programme_description_meta_is_the_vision_as_written(client, programme):
+    programme.vision = "Heroin <![> seizures & more"
+    programme.save()
+    html = client.get(f"/en/programmes/{programme.slug}/").text
+    assert '<meta name="description" content="Heroin &lt;![&gt; seizures &amp; more">' in html

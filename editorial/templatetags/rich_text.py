@@ -1,3 +1,6 @@
+import html
+
+import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -11,3 +14,10 @@ def rich_text(html):
     """Saved rich text is cleaned when saved; cleaning again on output keeps old or imported rows
     from ever reaching a page with markup outside the allow-list."""
     return mark_safe(sanitize(html))  # noqa: S308 - nh3 output is safe by construction
+
+
+@register.filter
+def plain_text(html_text):
+    """The words of rich text without its tags (for a meta description). nh3 parses any input;
+    Django's striptags hands it to html.parser, which raises on some (`<![>`)."""
+    return html.unescape(nh3.clean(html_text or "", tags=set()))
