@@ -7,7 +7,7 @@ batch at a time while the response is sent, so memory does not grow with the num
 
 import csv
 import json
-from itertools import islice
+from itertools import chain, islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
@@ -44,15 +44,17 @@ def batches(records, language):
 
     The response is iterated after the view has returned, under ASGI in another thread, where
     the request's language is no longer active; the titles and the /en/ or /ru/ of the URLs
-    depend on it.
+    depend on it. The first batch is made at once, in the view: a database that is down then
+    gives the site's 503 page before anything is sent, not a download cut short after its header.
     """
     records = iter(records)
-    while True:
+
+    def next_batch():
         with translation.override(language):
-            batch = list(islice(records, BATCH_SIZE))
-        if not batch:
-            return
-        yield batch
+            return list(islice(records, BATCH_SIZE))
+
+    first = next_batch()
+    return chain([first] if first else [], iter(next_batch, []))
 
 
 def attachment(response, name, extension):
@@ -64,11 +66,11 @@ def attachment(response, name, extension):
 def csv_download(name, columns, records):
     """UTF-8 with a byte order mark, so that spreadsheets read the Cyrillic correctly."""
     writer = csv.writer(Echo())
-    language = translation.get_language()
+    record_batches = batches(records, translation.get_language())
 
     def lines():
         yield "\ufeff" + writer.writerow(columns)
-        for batch in batches(records, language):
+        for batch in record_batches:
             yield "".join(
                 writer.writerow([csv_cell(record[column]) for column in columns])
                 for record in batch
@@ -80,11 +82,11 @@ def csv_download(name, columns, records):
 
 def json_download(name, records):
     """A JSON array of objects, one per line, with Cyrillic written as such."""
-    language = translation.get_language()
+    record_batches = batches(records, translation.get_language())
 
     def chunks():
         before = "["
-        for batch in batches(records, language):
+        for batch in record_batches:
             yield before + ",".join(
                 "\n" + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
                 for record in batch

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from unodc_site.urls import handler404, handler500  # noqa: F401 - the site's error pages
 from unodc_site.urls import urlpatterns as site_urlpatterns
 
 
@@ -7,4 +8,4 @@ def fail(request):
     raise RuntimeError("a fault on our side")
 
 
-urlpatterns = [path("boom/", fail), *site_urlpatterns]
+urlpatterns = [path("boom/", fail), path("api/boom/", fail), *site_urlpatterns]

@@ -191,3 +191,58 @@ def test_storage_failing_midway_leaves_no_original_and_no_renditions(
     stored = sorted(path.suffix for path in tmp_path.rglob("*") if path.is_file())
     assert stored == [".png"] * 4 + [".webp"] * 3  # the original and six renditions
     assert item.image.name.endswith("/photo.png")  # not photo_xxxx.png: the name was freed
+
+
+# Exports and the API with the database down -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/news/export.csv",
+        "/en/news/export.json",
+        "/ru/news/export.csv",
+        "/en/programmes/export.csv",
+        "/en/programmes/export.json",
+    ],
+)
+def test_database_down_an_export_is_a_503_not_an_empty_download(reader, make_news, url):
+    make_news(title="Border liaison offices meet")
+    with database_down():
+        response = reader.get(url)
+    assert response.status_code == 503
+    assert "Content-Disposition" not in response  # no file that looks complete but is empty
+    assert response["Retry-After"] == "120"
+
+
+def test_database_back_the_export_has_its_rows(reader, make_news):
+    make_news(title="Border liaison offices meet")
+    with database_down():
+        reader.get("/en/news/export.csv")
+    response = reader.get("/en/news/export.csv")
+    assert response.status_code == 200
+    assert "Border liaison offices meet" in b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/news/", "/api/v1/programmes/", "/api/v1/countries/"])
+def test_database_down_the_api_answers_a_json_503(reader, url):
+    with database_down():
+        response = reader.get(url)
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The service is unavailable for a moment."}
+    assert response["Retry-After"] == "120"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_other_api_faults_are_a_json_500(reader, settings):
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    response = reader.get("/api/boom/")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "A server error occurred."}
+
+
+def test_an_unknown_api_address_is_a_json_404(reader):
+    response = reader.get("/api/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

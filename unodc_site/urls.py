@@ -20,6 +20,7 @@ admin.site.site_title = _("UNODC ROCA admin")
 admin.site.index_title = _("Content")
 check_query_strings_everywhere(admin.site)
 
+handler404 = views.page_not_found
 handler500 = views.server_error
 
 urlpatterns = [

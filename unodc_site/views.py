@@ -1,8 +1,10 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from news.models import NewsItem
@@ -66,6 +68,13 @@ def search(request):
     return render(request, "search.html", context)
 
 
+def page_not_found(request, exception):
+    """The site's 404 page, or the API's JSON one under /api/ (urls.handler404)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """Django's 500 page, or a 503 when the database could not be reached (urls.handler500).
 
@@ -73,9 +82,18 @@ def server_error(request):
     middleware); the exception is still the one being handled. The 503 page needs no database,
     says when to come back and is never cached, so the page is fresh as soon as it is back.
     """
-    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+    database_down = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    if request.path.startswith("/api/"):  # the API's clients read JSON, its errors included
+        if database_down:
+            response = JsonResponse({"detail": _("The service is unavailable for a moment.")})
+            response.status_code = 503
+        else:
+            response = JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    elif database_down:
+        response = render(request, "503.html", status=503)
+    else:
         return defaults.server_error(request)
-    response = render(request, "503.html", status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if database_down:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
