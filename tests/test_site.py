@@ -1,7 +1,9 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.test import Client
@@ -111,3 +113,34 @@ def test_missing_russian_text_falls_back_to_english_with_a_note_and_lang(client,
     assert "<h1>Центральная Азия: новая платформа регионального сотрудничества</h1>" in html
     english = client.get(f"/en/news/{item.slug}/").text
     assert "Этот текст" not in english and "<h1>Central Asia: new regional" in english
+
+
+CRAFTED_PATHS = [
+    "//evil.example/",
+    "/%2F%2Fevil.example",
+    "/.//evil.example",
+    "/%5Cevil.example",
+    "/%2F%5Cevil.example/",
+    "/%09/evil.example",
+    "/en//evil.example/",
+    "/en/%2F%2Fevil.example/?page=2",
+    "/en/news/%2F/evil.example/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", CRAFTED_PATHS)
+def test_links_built_from_a_crafted_path_stay_on_the_site(client, path):
+    response = client.get(path, follow=True)
+    links = re.findall(r'(?:href|content)="([^"]*)"', response.text)
+    built = [link for link in links if "evil.example" in link]
+    for link in built:
+        assert not link.startswith("//") and "\t" not in link and "\\" not in link, link
+        assert urlsplit(urljoin("http://testserver/en/", link)).netloc == "testserver", link
+
+
+@pytest.mark.django_db
+def test_language_switch_keeps_the_page_and_its_query(client, make_news):
+    make_news(title="Border liaison offices meet")
+    html = client.get("/en/news/?year=2020").text
+    assert 'href="/ru/news/?year=2020"' in html

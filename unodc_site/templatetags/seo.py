@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from images.specs import renditions
 from news.feeds import filter_query
 from programmes.models import Office
+from unodc_site.links import on_site
 
 register = template.Library()
 
@@ -63,7 +64,7 @@ def canonical_url(context, news_filter=None):
         query = filter_query(news_filter)
         if page := request.GET.get("page"):
             query += ("&" if query else "?") + urlencode({"page": page})
-    return request.build_absolute_uri(request.path + query)
+    return request.build_absolute_uri(on_site(request.path) + query)
 
 
 def largest_image(request, item):
