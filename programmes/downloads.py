@@ -7,6 +7,7 @@ batch at a time while the response is sent, so memory does not grow with the num
 
 import csv
 import json
+import unicodedata
 from itertools import chain, islice
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,9 +17,10 @@ from django.utils import translation
 BATCH_SIZE = 500
 LIST_SEPARATOR = "; "
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection");
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"),
+# also after spaces, line breaks or invisible characters, and in their fullwidth forms (＝);
 # a leading single quote makes it plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r", "\n")
 
 
 class Echo:
@@ -30,7 +32,16 @@ class Echo:
 
 def neutralised(value):
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    first = next((char for char in text if not is_blank(char)), "")
+    risky = (
+        text.startswith(FORMULA_STARTS) or unicodedata.normalize("NFKC", first) in FORMULA_STARTS
+    )
+    return "'" + text if risky else text
+
+
+def is_blank(char):
+    """Spaces, line breaks, controls and invisible characters (zero-width space, BOM)."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
 def csv_cell(value):

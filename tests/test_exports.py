@@ -294,3 +294,28 @@ def test_programme_list_links_to_the_downloads(client, programme):
     html = client.get("/ru/programmes/").text
     assert 'href="/ru/programmes/export.csv"' in html
     assert 'href="/ru/programmes/export.json"' in html
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        " =1+1",
+        "\n=1+1",
+        "\u200b=1+1",
+        "\ufeff=1+1",
+        "\xa0=1+1",
+        "\uff1d1+1",  # fullwidth equals sign
+        "\uff0b1+1",  # fullwidth plus sign
+        "\uff20SUM(A1)",  # fullwidth commercial at
+        "|calc!A1",
+        " \u200b\ufeff|calc!A1",
+    ],
+    ids=repr,
+)
+def test_formulas_behind_blanks_or_in_fullwidth_forms_are_neutralised_too(cell):
+    assert neutralised(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", [" Border liaison", "\u200bTitle", "Ｔitle", "a | b"], ids=repr)
+def test_blanks_or_fullwidth_letters_alone_are_left_alone(cell):
+    assert neutralised(cell) == cell
