@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,3 +145,26 @@ def test_language_switch_keeps_the_page_and_its_query(client, make_news):
     make_news(title="Border liaison offices meet")
     html = client.get("/en/news/?year=2020").text
     assert 'href="/ru/news/?year=2020"' in html
+
+
+@pytest.mark.django_db
+def test_static_files_carry_the_sites_security_headers(client):
+    html = client.get("/en/").text
+    stylesheet = re.search(r'href="(/static/css/site\.[^"]+\.css)"', html).group(1)
+    response = client.get(stylesheet)
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_login_with_an_unsafe_next_lands_on_the_admin_index(settings, unsafe):
+    settings.ADMIN_REQUIRE_2FA = False
+    get_user_model().objects.create_superuser("chief", "chief@unodc.example", "a-long-password-1")
+    response = Client().post(
+        f"/admin/login/?next={unsafe}",
+        {"username": "chief", "password": "a-long-password-1", "next": unsafe},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

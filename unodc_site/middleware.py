@@ -1,5 +1,7 @@
 """Security headers that Django's SecurityMiddleware does not send."""
 
+from django.conf import settings
+
 # Every browser feature the site does not use, turned off for it and anything it could embed.
 # Only features Chromium recognises: it reports an unknown one (interest-cohort, or bluetooth
 # and web-share on Linux) as an error in the console, on every page.
@@ -39,7 +41,8 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DISABLED_FEATURES)
 
 class SecurityHeadersMiddleware:
     """Permissions-Policy, and Cross-Origin-Resource-Policy: other sites may not embed our pages'
-    resources, except the open data under /api/, which anyone may use."""
+    resources, except the open data under /api/, which anyone may use. X-Frame-Options too for
+    what WhiteNoise answers (static files), which Django's XFrameOptionsMiddleware never sees."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,6 +50,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.headers.setdefault(
             "Cross-Origin-Resource-Policy",
             "cross-origin" if request.path.startswith("/api/") else "same-origin",

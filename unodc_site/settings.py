@@ -245,6 +245,9 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 X_FRAME_OPTIONS = "DENY"
+# The only login is the admin's: an unsafe or missing next= lands on its index, not on
+# Django's default /accounts/profile/, which the site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 # Permissions-Policy and Cross-Origin-Resource-Policy come from unodc_site/middleware.py.
 
 # Content Security Policy (Django's own). Public pages have no script and no inline style, so their
