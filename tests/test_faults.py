@@ -1,6 +1,7 @@
 """What readers and editors see when the database, Redis or the object storage is down."""
 
 import io
+import logging
 from unittest import mock
 
 import pytest
@@ -246,3 +247,20 @@ def test_an_unknown_api_address_is_a_json_404(reader):
     response = reader.get("/api/no-such-thing")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_redis_down_logs_one_line_not_one_per_cache_call(
+    redis_down, reader, make_news, settings, caplog
+):
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    with override_settings(CACHES=redis_down_caches()):  # a new client, which reads the setting
+        [once_per_minute] = logging.getLogger("django_redis.cache").filters
+        once_per_minute.last_passed = None  # an earlier test's outage is another episode
+        make_news(title="Border liaison offices meet")
+        for page in ["/en/", "/en/news/", "/ru/news/", "/api/v1/news/", "/en/programmes/"]:
+            assert reader.get(page).status_code == 200
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    redis_lines = [r for r in records if r.name == "django_redis.cache"]
+    assert len(redis_lines) == 1
+    assert "Redis unreachable" in redis_lines[0].getMessage()
+    assert not any(r.exc_info for r in records)

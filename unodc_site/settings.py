@@ -327,9 +327,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # django-dbbackup's connectors log each pg_dump command at DEBUG, whatever LOG_LEVEL says;
-    # not propagated, only its warnings reach stderr (through logging's last resort).
-    "loggers": {"dbbackup": {"propagate": False}},
+    "filters": {"once_per_minute": {"()": "unodc_site.log_filters.OncePerMinute"}},
+    "loggers": {
+        # django-dbbackup's connectors log each pg_dump command at DEBUG, whatever LOG_LEVEL
+        # says; not propagated, only its warnings reach stderr (through logging's last resort).
+        "dbbackup": {"propagate": False},
+        "django_redis.cache": {"filters": ["once_per_minute"]},
+    },
 }
 
 NEWS_PER_PAGE = 10
