@@ -15,7 +15,7 @@ from editorial.admin import send_review_request
 from editorial.models import Status
 from news.models import NewsItem
 from programmes.models import Country
-from tests.outages import closed_port
+from tests.ports import free_port
 
 ADD_URL = "/admin/news/newsitem/add/"
 # Unicode line breaks and separators that a paste from a word processor can carry.
@@ -44,7 +44,7 @@ def smtp_server():
 
     def start(refuse=False):
         inbox = Inbox(refuse=refuse)
-        port = closed_port()  # aiosmtpd checks the port it is given, so it cannot be 0
+        port = free_port()  # aiosmtpd checks the port it is given, so it cannot be 0
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
         servers.append(controller)
@@ -115,7 +115,7 @@ def test_review_mail_reaches_the_publisher_through_smtp_after_the_save(settings,
 
 @pytest.mark.django_db(transaction=True)
 def test_relay_down_still_saves_the_item_and_logs_the_lost_mail(settings, caplog):
-    smtp_mailer(settings, closed_port())  # nothing listens there
+    smtp_mailer(settings, free_port())  # nothing listens there
     response = submit_for_review()
     assert response.status_code == 302
     item = NewsItem.objects.get()
@@ -142,7 +142,7 @@ def test_production_default_mailer_without_a_relay_still_saves(settings, caplog)
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "localhost", "port": closed_port(), "timeout": 5},
+            "OPTIONS": {"host": "localhost", "port": free_port(), "timeout": 5},
         }
     }
     assert submit_for_review().status_code == 302
