@@ -7,19 +7,15 @@ kept by django-simple-history; a save made on a stale copy is refused (optimisti
 
 import logging
 import re
-from contextlib import contextmanager
 from functools import partial
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import DataError, models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -144,82 +140,12 @@ def stale_save_message(current, started_from):
     )
 
 
-class CheckedChangeList(ChangeList):
-    """Django's change list, made to run its queries while Django still treats a failure as a
-    wrong filter in the address: it then sends the editor to the unfiltered list (?e=1). Some
-    crafted filters (?id__gte=99999999999999999999, ?date__year=-1) fail only when the query
-    runs, and that used to be in the template: a 500."""
-
-    def get_queryset(self, request, exclude_parameters=None):
-        with wrong_filters_refused():
-            return super().get_queryset(request, exclude_parameters)
-
-    def get_results(self, request):
-        with wrong_filters_refused():
-            super().get_results(request)
-            len(self.result_list)  # runs the page's query; the queryset keeps the rows
-
-
-@contextmanager
-def wrong_filters_refused():
-    try:
-        yield
-    except (ValueError, OverflowError, DataError) as error:
-        raise IncorrectLookupParameters(error) from error
-
-
-class CheckedQueryStringMixin:
-    """For a ModelAdmin: what its pages take from the address is checked before it is used (every
-    admin of the site has it: see check_query_strings_everywhere).
-
-    The add form takes initial values from the address (?country=3, as the admin's own links
-    do). A value that its field cannot take is left out: Django's widgets use these values as
-    they come, and fail with a 500 on a date that is no date or a link that is no record's key.
-    The change list's filters are checked as CheckedChangeList says.
-    """
-
-    def get_changelist(self, request, **kwargs):
-        return CheckedChangeList
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        for name, value in list(initial.items()):
-            try:
-                field = self.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            try:
-                if isinstance(field, models.FileField):  # a file comes only as an upload
-                    del initial[name]
-                elif isinstance(field, models.ForeignKey | models.ManyToManyField):
-                    for key in value if isinstance(value, list) else [value]:
-                        field.target_field.clean(key, None)
-                elif field.concrete and not field.is_relation:
-                    initial[name] = field.clean(value, None)
-            except ValidationError:
-                del initial[name]
-        return initial
-
-
 def refuse_unless_key(model, value):
     """404 unless value, from an admin address, can be a key of model."""
     try:
         model._meta.pk.to_python(unquote(value))
     except ValidationError as error:
         raise Http404 from error
-
-
-def check_query_strings_everywhere(site):
-    """Gives the admin of every model on site, other apps' too (users, django-axes, django-otp),
-    CheckedQueryStringMixin."""
-    for model in apps.get_models():
-        if not site.is_registered(model):
-            continue
-        model_admin = type(site.get_model_admin(model))
-        if not issubclass(model_admin, CheckedQueryStringMixin):
-            site.unregister(model)
-            checked = type(model_admin.__name__, (CheckedQueryStringMixin, model_admin), {})
-            site.register(model, checked)
 
 
 def send_review_request(*, title, submitted_by, link, recipients):

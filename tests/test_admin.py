@@ -62,6 +62,19 @@ def test_admin_autocomplete_finds_countries(staff_client, seeded):
     assert [r["text"] for r in response.json()["results"]] == ["Kazakhstan"]
 
 
+def test_admin_index_names_other_apps_as_editors_know_them(staff_client):
+    html = staff_client.get("/admin/").text
+    assert "UNODC ROCA — site administration" in html
+    for name in [
+        "Login lockouts",
+        "Two-factor devices: authenticator apps",
+        "Two-factor devices: one-time codes",
+    ]:
+        assert name in html
+    for label in ["Axes", "Otp_Totp", "Otp_Static"]:
+        assert f">{label}<" not in html
+
+
 def test_anonymous_visitor_is_sent_to_the_login_page(client, db):
     response = client.get("/admin/news/newsitem/")
     assert response.status_code == 302

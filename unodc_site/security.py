@@ -91,6 +91,10 @@ class ConfirmDeviceForm(forms.Form):
 class TwoFactorAdminSite(OTPAdminSite):
     """Django's admin; with ADMIN_REQUIRE_2FA, only for staff verified by a second factor."""
 
+    site_header = gettext_lazy("UNODC ROCA — site administration")
+    site_title = gettext_lazy("UNODC ROCA admin")
+    index_title = gettext_lazy("Content")
+
     @property
     def login_form(self):
         return TwoFactorLoginForm if settings.ADMIN_REQUIRE_2FA else AdminAuthenticationForm

@@ -28,7 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, which it extends
-    "django.contrib.admin",
+    "unodc_site.apps.SiteAdminConfig",  # django.contrib.admin, with the site's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,10 +44,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "imagekit",
     "simple_history",
-    "axes",
+    "unodc_site.apps.LoginLockoutsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "unodc_site.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "unodc_site.apps.OneTimeCodesConfig",  # django_otp.plugins.otp_static
     "unodc_site",
     "editorial",
     "images",
@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "unodc_site.middleware.AdminAddressMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
