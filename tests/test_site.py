@@ -1,3 +1,4 @@
+import io
 import os
 import re
 import subprocess
@@ -8,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -74,6 +76,16 @@ def test_static_css_is_served_with_a_hashed_name(client, db):
     html = client.get("/en/").text
     assert "/static/css/site." in html and '.css"' in html
     assert 'href="/static/css/site.css"' not in html
+
+
+def test_favicon_is_an_icon_kept_by_browsers_and_linked_from_every_page(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    icon = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
+    assert "max-age=2592000" in response["Cache-Control"]
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/en/").text
 
 
 @pytest.mark.django_db

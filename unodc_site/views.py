@@ -1,11 +1,13 @@
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.cache import cache_control
 
 from news.models import NewsItem
 from programmes.charts import key_figure_charts
@@ -13,8 +15,16 @@ from programmes.models import Country, KeyFigure, Office, Programme, ThematicAre
 from search.queries import clean_query, search_all
 
 HOME_NEWS_COUNT = 3
+# Browsers and feed readers ask for /favicon.ico whatever the page links; it rarely changes.
+FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
+FAVICON_MAX_AGE = 30 * 24 * 60 * 60
 # Seconds after which a reader (or a crawler) may try again when the database is down.
 RETRY_AFTER_SECONDS = 120
+
+
+@cache_control(public=True, max_age=FAVICON_MAX_AGE)
+def favicon(request):
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 def home(request):
