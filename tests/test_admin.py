@@ -268,3 +268,9 @@ def test_the_admins_news_list_refuses_a_filter_on_the_search_vectors(staff_clien
     make_news()
     response = staff_client.get("/admin/news/newsitem/", {"search_en__exact": "border"})
     assert response.status_code == 400
+
+
+def test_an_address_below_a_record_that_no_view_has_still_leads_to_its_form(staff_client):
+    user = get_user_model().objects.get(username="editor")
+    response = staff_client.get(f"/admin/auth/user/{user.pk}/history/compare/", {"older": "abc"})
+    assert response.status_code == 302

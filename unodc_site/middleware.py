@@ -85,7 +85,8 @@ class AdminAddressMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         model_admin = getattr(view_func, "model_admin", None)  # set by ModelAdmin.get_urls
-        if model_admin and request.GET and request.resolver_match.url_name.endswith("_add"):
+        url_name = request.resolver_match.url_name or ""  # the admin's catch-all has none
+        if model_admin and request.GET and url_name.endswith("_add"):
             request.GET = initial_values_fields_can_take(model_admin.model, request.GET)
 
     def process_exception(self, request, exception):
@@ -95,7 +96,7 @@ class AdminAddressMiddleware:
         if not isinstance(exception, CRAFTED_VALUE_ERRORS):
             return None
         logger.warning("Refused admin address %s", request.get_full_path(), exc_info=exception)
-        if match.url_name.endswith("_changelist") and ERROR_FLAG not in request.GET:
+        if (match.url_name or "").endswith("_changelist") and ERROR_FLAG not in request.GET:
             # Django's own answer to a wrong filter: the unfiltered list.
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return HttpResponseBadRequest(
