@@ -24,9 +24,20 @@ def page_size_from(request):
     value = request.query_params.get("page_size")
     if value is None:
         return PAGE_SIZE
-    if not value.isdigit() or int(value) < 1:
+    # Refused rather than clamped above the maximum: the schema says 1 to 100, and a client that
+    # asked for more would otherwise take a short page for the end of the list.
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
-    return min(int(value), MAX_PAGE_SIZE)
+    return int(value)
+
+
+PAGE_SIZE_PARAMETER = {
+    "name": "page_size",
+    "required": False,
+    "in": "query",
+    "description": f"Items per page: {PAGE_SIZE} unless given, from 1 to {MAX_PAGE_SIZE}.",
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+}
 
 
 class NumberedPagination(PageNumberPagination):
@@ -34,12 +45,21 @@ class NumberedPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_query_description = "The page number, from 1; follow the next and previous links."
-    page_size_query_description = (
-        f"Items per page: {PAGE_SIZE} unless given, up to {MAX_PAGE_SIZE}."
-    )
 
     def get_page_size(self, request):
         return page_size_from(request)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": self.page_query_description,
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            PAGE_SIZE_PARAMETER,
+        ]
 
 
 class NewsCursorPagination(BasePagination):
@@ -99,7 +119,7 @@ class NewsCursorPagination(BasePagination):
 
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param)
-        if encoded is None:
+        if not encoded:  # absent, or empty as a form leaves it: the first page
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
@@ -151,11 +171,5 @@ class NewsCursorPagination(BasePagination):
                 "description": "The page to show: take it from the next or previous link.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": "page_size",
-                "required": False,
-                "in": "query",
-                "description": f"Items per page: {PAGE_SIZE} unless given, up to {MAX_PAGE_SIZE}.",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            },
+            PAGE_SIZE_PARAMETER,
         ]

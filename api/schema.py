@@ -2,7 +2,8 @@
 
 drf-spectacular documents the 200 answer of each operation; the API also answers 400 (a query
 parameter it cannot use: a filter value, a cursor, a page size, a language), 404 (a slug the
-public site does not show, a page number past the end) and 429 (over the rate limit). Documented
+public site does not show, a page number past the end), 414 (an address longer than the server
+reads), 429 (over the rate limit) and 503 (the database out of reach for a moment). Documented
 here once for every operation, so that a client, and schemathesis, know every status it may get.
 """
 
@@ -43,7 +44,17 @@ class PublicAPISchema(AutoSchema):
             ),
         )
         responses.setdefault(
+            "414",
+            {"description": "The address is too long (the server reads up to 4,094 bytes of it)."},
+        )
+        responses.setdefault(
             "429",
             json_error("Too many requests: wait the seconds the Retry-After header gives.", DETAIL),
+        )
+        responses.setdefault(
+            "503",
+            json_error(
+                "Unavailable for a moment: try again after the seconds Retry-After gives.", DETAIL
+            ),
         )
         return responses

@@ -193,7 +193,9 @@ def test_news_filters_are_those_of_the_public_list(client, make_news, kazakhstan
         "year=abc",
         "lang=fr",
         "page_size=0",
+        "page_size=101",
         "page_size=many",
+        "page_size=١٢",
         "cursor=not-a-cursor",
     ],
 )
@@ -255,7 +257,26 @@ def test_page_size_is_20_and_at_most_100(client, make_news):
     for _ in range(101):
         make_news()
     assert len(get_json(client, f"{API}/news/")["results"]) == 20
-    assert len(get_json(client, f"{API}/news/?page_size=500")["results"]) == 100
+    assert len(get_json(client, f"{API}/news/?page_size=100")["results"]) == 100
+    get_json(client, f"{API}/programmes/?page_size=100")  # the numbered lists take 100 too
+    assert list(get_json(client, f"{API}/programmes/?page_size=101", status=400)) == ["page_size"]
+
+
+def test_an_empty_cursor_is_the_first_page(client, make_news):
+    make_news(slug="newest", date=datetime.date(2024, 5, 2))
+    make_news(slug="older", date=datetime.date(2024, 5, 1))
+    assert slugs(get_json(client, f"{API}/news/?cursor=&page_size=1")) == ["newest"]
+
+
+@pytest.mark.parametrize("collection", ["news", "programmes"])
+def test_the_schema_gives_page_sizes_from_1_to_100_and_every_error_status(client, collection):
+    schema = get_json(
+        client, f"{API}/openapi.json", content_type="application/vnd.oai.openapi+json"
+    )
+    operation = schema["paths"][f"{API}/{collection}/"]["get"]
+    page_size = next(p for p in operation["parameters"] if p["name"] == "page_size")
+    assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    assert {"200", "400", "404", "414", "429", "503"} <= set(operation["responses"])
 
 
 def test_numbered_pages_for_the_other_lists(client, db):
