@@ -1,7 +1,5 @@
 """Who may do what: the Editors and Publishers groups, created by a data migration."""
 
-from django.contrib.auth.management import create_permissions
-
 # Items with a publishing state: editors may delete them while they are not public.
 PUBLISHABLE = {"news": ["newsitem"], "programmes": ["programme", "signatory"]}
 # Always public: editors may add and correct them, only publishers delete them.
@@ -19,16 +17,27 @@ def codenames(models, actions):
     }
 
 
+def add_permissions(apps, *models):
+    """Add the models' permissions now, named as Django names them after all migrations."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = {(app, model) for group in models for app, names in group.items() for model in names}
+    for app_label, name in sorted(wanted):
+        options = apps.get_model(app_label, name)._meta
+        content_type = ContentType.objects.get_or_create(app_label=app_label, model=name)[0]
+        defaults = [
+            (f"{a}_{name}", f"Can {a} {options.verbose_name_raw}")
+            for a in options.default_permissions
+        ]
+        for codename, label in [*defaults, *options.permissions]:
+            Permission.objects.get_or_create(
+                content_type=content_type, codename=codename, defaults={"name": label}
+            )
+
+
 def create_groups(apps, schema_editor=None):
     """Create or reset the Editors and Publishers groups (`apps`: a migration's or django.apps)."""
-    # Permissions are normally created after all migrations; the groups need them now.
-    # (A migration's app configs have no models_module, which create_permissions requires.)
-    for app_config in apps.get_app_configs():
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = models_module
-
+    add_permissions(apps, PUBLISHABLE, REFERENCE, READ_ONLY)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
