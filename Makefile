@@ -44,9 +44,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
 	else echo "npm not found: the accessibility and HTML checks will be skipped (install Node.js 20 and npm)." >&2; fi
 
-run: install
+# Migrated and seeded again only when a migration, the seed or a document changed: each manage.py
+# call costs a second or two of start-up, and `make run` should serve at once the second time.
+db.sqlite3: $(VENV)/.runtime $(wildcard */migrations/*.py) unodc_site/seed.py unodc_site/seed.toml \
+		$(wildcard sources/documents/*)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed
+	@touch $@
+
+run: install db.sqlite3
 	DEBUG=true $(PY) manage.py localadmin --url http://127.0.0.1:$(PORT)/admin/
 	@echo "Site: http://127.0.0.1:$(PORT)/"
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
