@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from editorial.admin import send_review_request
 from editorial.models import Status
@@ -75,7 +76,7 @@ def submit_for_review(title="Seizure on the border"):
     client.force_login(superuser("editor"))
     data = {
         "slug": "seizure-on-the-border",
-        "date": "2026-11-20",
+        "date": timezone.localdate().isoformat(),
         "status": Status.REVIEW,
         "version": "",
         "image_alt": "",
