@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -201,6 +202,22 @@ def form_errors(response):
     if response.context is None or "adminform" not in response.context:
         return response.text[:500]
     return dict(response.context["adminform"].form.errors)
+
+
+def hostile_fixtures(*, images):
+    """A module's `hostile` records, made once for it, and `site`, a client that reads them."""
+
+    @pytest.fixture(scope="module")
+    def hostile(django_db_setup, django_db_blocker, tmp_path_factory):
+        media = tmp_path_factory.mktemp("media")
+        with hostile_records(django_db_blocker, media, images=images) as editor:
+            yield editor
+
+    @pytest.fixture
+    def site(hostile, db):
+        return Client(raise_request_exception=False)
+
+    return hostile, site
 
 
 @contextmanager

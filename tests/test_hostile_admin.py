@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,7 +21,7 @@ from tests.hostile import (
     any_text,
     assert_only_site_markup,
     fuzz,
-    hostile_records,
+    hostile_fixtures,
     long_text,
     next_urls,
     slug_text,
@@ -33,16 +32,7 @@ from tests.xss_payloads import PAYLOADS
 SAMPLED = range(0, len(PAYLOADS), 20)  # the items whose every admin page is read
 
 
-@pytest.fixture(scope="module")
-def hostile(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with hostile_records(django_db_blocker, media, images=True) as editor:
-        yield editor
-
-
-@pytest.fixture
-def site(hostile, db):
-    return Client(raise_request_exception=False)
+hostile, site = hostile_fixtures(images=True)
 
 
 @pytest.fixture

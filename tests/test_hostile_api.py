@@ -18,9 +18,9 @@ from programmes.downloads import neutralised
 from programmes.models import Country, Office, Programme, ThematicArea
 from tests.hostile import (
     LANGUAGES,
+    hostile_fixtures,
     hostile_news,
     hostile_programmes,
-    hostile_records,
     in_language,
     read_page,
 )
@@ -30,16 +30,7 @@ COLLECTIONS = ["news", "programmes", "countries", "offices", "thematic-areas"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@pytest.fixture(scope="module")
-def hostile(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with hostile_records(django_db_blocker, media, images=False) as editor:
-        yield editor
-
-
-@pytest.fixture
-def site(hostile, db):
-    return Client(raise_request_exception=False)
+hostile, site = hostile_fixtures(images=False)
 
 
 def api_records(client, url):

@@ -38,9 +38,9 @@ from tests.hostile import (
     assert_stays_on_the_site,
     detail_params,
     fuzz,
+    hostile_fixtures,
     hostile_news,
     hostile_programmes,
-    hostile_records,
     in_language,
     in_xml,
     json_ld,
@@ -57,16 +57,7 @@ from tests.xss_payloads import PAYLOADS
 YEARS = sorted({FIRST_YEAR + index // PER_YEAR for index in range(len(PAYLOADS))})
 
 
-@pytest.fixture(scope="module")
-def hostile(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with hostile_records(django_db_blocker, media, images=False) as editor:
-        yield editor
-
-
-@pytest.fixture
-def site(hostile, db):
-    return Client(raise_request_exception=False)
+hostile, site = hostile_fixtures(images=False)
 
 
 @pytest.fixture

@@ -9,25 +9,15 @@ renditions, og:image) must be one of the site's own, safely named.
 import re
 
 import pytest
-from django.test import Client
 
 from news.models import NewsItem
 from programmes.models import Programme
-from tests.hostile import detail_params, hostile_records, page_url, read_page
+from tests.hostile import detail_params, hostile_fixtures, page_url, read_page
 
 MEDIA_URL = re.compile(r"(https?://testserver)?/media/[-\w./]+", re.ASCII)
 
 
-@pytest.fixture(scope="module")
-def hostile(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with hostile_records(django_db_blocker, media, images=True) as editor:
-        yield editor
-
-
-@pytest.fixture
-def site(hostile, db):
-    return Client(raise_request_exception=False)
+hostile, site = hostile_fixtures(images=True)
 
 
 def assert_figure_as_typed(site, record, language):
