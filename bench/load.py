@@ -2,6 +2,7 @@
 production, with the SQL behind them.
 
     .venv/bin/python bench/load.py [--news 100000] [--duration 5] [--rounds 3] [--skip-data]
+                                   [--stock-cache]
 
 One run does everything, with wrk (Debian package), PostgreSQL and Redis on this machine:
 
@@ -18,6 +19,9 @@ One run does everything, with wrk (Debian package), PostgreSQL and Redis on this
    gunicorn. A page's share of the ceiling is the median of its rounds' shares. On 8101, at one
    connection: the uncached news list, and its first against its deepest page, and the same for
    the API's keyset pages.
+5. With --stock-cache, a third gunicorn on 127.0.0.1:8102 serves the site with Django's own
+   cache middleware and DRF's stock rate limit (bench/stock_cache_settings.py, Redis database 2),
+   and each page's run there follows the same page's run on 8100, after a ceiling run of its own.
 
 Prints the figures and the targets met or missed; exits 1 if one is missed. The servers are
 stopped however the run ends (Ctrl-C too). The API's rate limit is lifted for the run: wrk comes
@@ -25,6 +29,7 @@ from one address. Timings on a machine doing other work are noisy.
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -48,12 +53,14 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 DATABASE_URL = "postgres://unodc@127.0.0.1:5432/unodc_bench"
 REDIS_URL = "redis://127.0.0.1:6379/1"
-CACHED_PORT, UNCACHED_PORT = 8100, 8101
+CACHED_PORT, UNCACHED_PORT, STOCK_CACHE_PORT = 8100, 8101, 8102
 # What a browser sends: WhiteNoise then serves the CSS precompressed.
 ACCEPT_ENCODING = "Accept-Encoding: gzip, deflate, br"
 
 SECRET_KEY = secrets.token_urlsafe(50)
 UNCACHED = {"PAGE_CACHE_SECONDS": "0"}
+STOCK_CACHE = {"DJANGO_SETTINGS_MODULE": "bench.stock_cache_settings"}
+STOCK_CACHE_REDIS_URL = "redis://127.0.0.1:6379/2"  # bench/stock_cache_settings.py's "pages"
 UNCACHED_WORKERS = 2
 
 MIN_SHARE_OF_CEILING = 0.60
@@ -74,6 +81,11 @@ def parse_arguments():
     )
     parser.add_argument(
         "--skip-data", action="store_true", help="add no synthetic news, whatever the count"
+    )
+    parser.add_argument(
+        "--stock-cache",
+        action="store_true",
+        help="also load every page from Django's cache middleware with DRF's stock throttle",
     )
     return parser.parse_args()
 
@@ -138,9 +150,9 @@ def prepare_database(news, skip_data):
     manage("collectstatic", "--noinput")
 
 
-def flush_redis():
-    """FLUSHDB on the benchmark's Redis database, spoken in Redis's own protocol."""
-    url = urlsplit(REDIS_URL)
+def flush_redis(redis_url=REDIS_URL):
+    """FLUSHDB on a benchmark's Redis database, spoken in Redis's own protocol."""
+    url = urlsplit(redis_url)
     number = url.path.lstrip("/") or "0"
     with socket.create_connection((url.hostname, url.port or 6379), timeout=5) as connection:
         for command in (["SELECT", number], ["FLUSHDB"]):
@@ -285,14 +297,16 @@ def verdict(passed):
     return "pass" if passed else "FAIL"
 
 
-def print_load_table(runs):
+def print_load_table(runs, compared_with=None):
+    """The table of the page cache's runs, and the count of targets missed. With compared_with
+    (the site's runs), the points of the ceiling each page is below or above them."""
     ceilings = [ceiling for page_runs in runs.values() for _, ceiling in page_runs]
     rows = [("static CSS", summary([(ceiling, ceiling) for ceiling in ceilings]))]
     rows += [(name, summary(page_runs)) for name, page_runs in runs.items()]
     print(
         f"\n{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
         f"{'of ceiling':>12}  targets (>= {MIN_SHARE_OF_CEILING:.0%} of ceiling, "
-        f"p99 <= {MAX_P99_MS} ms, 0 errors)"
+        f"p99 <= {MAX_P99_MS} ms, 0 errors)" + ("; points against 8100" if compared_with else "")
     )
     failures = 0
     for name, row in rows:
@@ -303,6 +317,9 @@ def print_load_table(runs):
         ]
         failures += sum(not passed for _, passed in checks)
         marks = " ".join(f"{label} {verdict(passed)}" for label, passed in checks)
+        if compared_with and name in compared_with:
+            points = 100 * (row["share"] - summary(compared_with[name])["share"])
+            marks += f"  {points:+.0f}"
         print(
             f"{name:<22}{row['rps']:>9.0f}{row['p50']:>9.1f}{row['p99']:>9.1f}"
             f"{row['errors']:>8}{row['share']:>11.0%}   {marks}"
@@ -389,6 +406,7 @@ def main():
     print(f"Database connections kept open by {'a pool' if not kept else 'CONN_MAX_AGE=60'}")
 
     flush_redis()
+    flush_redis(STOCK_CACHE_REDIS_URL)
     static_path = paths["static CSS"]
     with (
         tempfile.TemporaryDirectory(prefix="bench-load-") as logs,
@@ -396,8 +414,21 @@ def main():
         Server(
             UNCACHED_PORT, UNCACHED_WORKERS, environment(**kept, **UNCACHED), logs, static_path
         ) as uncached,
+        contextlib.ExitStack() as optional,
     ):
         servers = (cached, uncached)
+        stock = None
+        if arguments.stock_cache:
+            stock = optional.enter_context(
+                Server(
+                    STOCK_CACHE_PORT,
+                    arguments.workers,
+                    environment(**kept, **STOCK_CACHE),
+                    logs,
+                    static_path,
+                )
+            )
+            servers += (stock,)
         for server in servers:
             server.wait_until_ready()
 
@@ -406,17 +437,21 @@ def main():
         # both servers idle; the first round with each page not yet in the cache.
         pages = [page for page in report["pages"] if page["name"] != "static CSS"]
         runs = {page["name"]: [] for page in pages}
+        stock_runs = {page["name"]: [] for page in pages}
         for round_number in range(1, arguments.rounds + 1):
             for page in pages:
                 print(
                     f"  round {round_number}, wrk -c{arguments.connections}: {page['name']}",
                     file=sys.stderr,
                 )
-                ceiling, result = (
-                    load(servers, cached.url + path, arguments)
-                    for path in (static_path, page["path"])
-                )
-                runs[page["name"]].append((result, ceiling))
+                for server, page_runs in ((cached, runs), (stock, stock_runs)):
+                    if server is None:
+                        continue
+                    ceiling, result = (
+                        load(servers, server.url + path, arguments)
+                        for path in (static_path, page["path"])
+                    )
+                    page_runs[page["name"]].append((result, ceiling))
         uncached_results = {}
         for name in ("news list", "news list deepest", "API news list", "API news deep"):
             print(f"  wrk -c1, page cache off: {name}", file=sys.stderr)
@@ -432,6 +467,12 @@ def main():
         "errors and are left out of the latencies"
     )
     failures = print_load_table(runs)
+    if stock:
+        print(
+            f"\nThe same pages on {stock.url}: Django's cache middleware and DRF's stock throttle "
+            "(bench/stock_cache_settings.py); not counted in the targets"
+        )
+        print_load_table(stock_runs, compared_with=runs)
     print(
         f"\nPage cache off ({uncached.url}, {UNCACHED_WORKERS} workers), "
         f"wrk -t1 -c1 -d{arguments.duration * arguments.rounds}s:"
