@@ -35,6 +35,7 @@ import math
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -126,6 +127,9 @@ def psql(database, sql):
 
 
 def prepare_database(news, skip_data):
+    # The role `unodc`, made by the script `make test` uses, if this machine has none yet.
+    if not subprocess.run([ROOT / "scripts" / "local-postgres"], stdout=subprocess.PIPE).stdout:
+        sys.exit("No PostgreSQL answered at 127.0.0.1:5432 (scripts/local-postgres).")
     url = urlsplit(DATABASE_URL)
     database = url.path.lstrip("/")
     if not psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
@@ -380,6 +384,8 @@ def main():
     for tool in (PYTHON, GUNICORN):
         if not tool.exists():
             sys.exit(f"{tool.relative_to(ROOT)} is missing: run `make install` first.")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `apt-get install wrk` (Debian's package).")
     # `kill` of this script stops the servers too: SIGTERM unwinds like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
