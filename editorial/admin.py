@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.models import Status
+from editorial.models import Redirect, Status
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
 
@@ -376,3 +376,15 @@ class ProtectedWhileInNewsMixin:
                 for item in obj.news_items.all()
             ]
         return deleted, counts, perms_needed, protected
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "destination", "automatic", "created_at"]
+    list_filter = ["automatic"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path"]
+
+    @admin.display(description=gettext_lazy("leads to"), ordering="new_path")
+    def destination(self, redirect):
+        return redirect.new_path or _("410 Gone: the page was removed")

@@ -1,10 +1,17 @@
-"""What news items and programmes share: a publishing state, a schedule and a version counter."""
+"""What news items and programmes share: a publishing state, a schedule and a version counter;
+and the redirects that keep their old addresses working."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+SLUG_HELP = _(
+    "The last part of the page address. Changed on a public page, the old address "
+    "redirects to the new one."
+)
 
 
 class Status(models.TextChoices):
@@ -98,3 +105,90 @@ class Publishable(models.Model):
         if self.expire_at and self.expire_at <= now:
             return _("Expired")
         return _("Public")
+
+
+def is_site_path(value):
+    """True for a path on this site ("/en/news/…"), never another site's address: not
+    "//host/…", "/\\host", "https://…", nor anything with spaces or control characters."""
+    return (
+        value.startswith("/")
+        and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+        and not any(character.isspace() or ord(character) < 32 for character in value)
+    )
+
+
+class Redirect(models.Model):
+    """An address that was public and where it leads now; no destination: it is gone (410).
+
+    Made when the address of something public changes or it leaves the site (editorial/
+    addresses.py), or by an editor. The site's own rather than django.contrib.redirects, whose
+    Site row would also become the host name of the feeds and the sitemap.
+    """
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=300,
+        unique=True,
+        help_text=_("A path on this site, with its language: /en/news/old-title/"),
+    )
+    new_path = models.CharField(
+        _("leads to"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "A path on this site: /en/news/new-title/. Empty: the page is gone for good, and "
+            "the address answers “410 Gone” with the site’s page saying so."
+        ),
+    )
+    automatic = models.BooleanField(
+        _("made by the site"),
+        default=False,
+        help_text=_("Made when an address changed or a page left the site."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path or '410 Gone'}"
+
+    def save(self, *args, **kwargs):
+        # Chains collapse: A → B with B → C stored as A → C, and whatever led to A leads to C.
+        onward = self.onward() if self.new_path else None
+        if onward and onward != self.old_path:
+            self.new_path = onward
+        super().save(*args, **kwargs)
+        if self.new_path:
+            Redirect.objects.filter(new_path=self.old_path).exclude(pk=self.pk).update(
+                new_path=self.new_path
+            )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.old_path and not is_site_path(self.old_path):
+            errors["old_path"] = _("Give a path on this site, starting with one “/”.")
+        if self.new_path and not is_site_path(self.new_path):
+            errors["new_path"] = _(
+                "A redirect can only lead to a page of this site: give a path starting with "
+                "one “/”, such as /en/news/."
+            )
+        elif self.new_path and self.new_path == self.old_path:
+            errors["new_path"] = _("A redirect cannot lead to its own address.")
+        elif self.new_path and self.onward() == self.old_path:
+            errors["new_path"] = _("That address redirects back here: the two would loop.")
+        if errors:
+            raise ValidationError(errors)
+
+    def onward(self):
+        """Where the destination leads in turn, if it is itself a redirect with a destination."""
+        return (
+            Redirect.objects.filter(old_path=self.new_path)
+            .exclude(pk=self.pk)
+            .exclude(new_path="")
+            .values_list("new_path", flat=True)
+            .first()
+        )

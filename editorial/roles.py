@@ -5,6 +5,8 @@ PUBLISHABLE = {"news": ["newsitem"], "programmes": ["programme", "signatory"]}
 # Always public: editors may add and correct them, only publishers delete them.
 REFERENCE = {"programmes": ["office", "country"]}
 READ_ONLY = {"programmes": ["thematicarea", "keyfigure"], "sources": ["sourcedocument"]}
+# Old addresses and where they lead: editors and publishers list, add, correct and delete them.
+REDIRECTS = {"editorial": ["redirect"]}
 PUBLISH = {("news", "publish_newsitem"), ("programmes", "publish_programme")}
 
 
@@ -35,9 +37,23 @@ def add_permissions(apps, *models):
             )
 
 
+def known(apps, models):
+    """The models that exist at this point of the migrations (redirects came later)."""
+    found = {}
+    for app, names in models.items():
+        for name in names:
+            try:
+                apps.get_model(app, name)
+            except LookupError:
+                continue
+            found.setdefault(app, []).append(name)
+    return found
+
+
 def create_groups(apps, schema_editor=None):
     """Create or reset the Editors and Publishers groups (`apps`: a migration's or django.apps)."""
-    add_permissions(apps, PUBLISHABLE, REFERENCE, READ_ONLY)
+    redirects = known(apps, REDIRECTS)
+    add_permissions(apps, PUBLISHABLE, REFERENCE, READ_ONLY, redirects)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -56,6 +72,7 @@ def create_groups(apps, schema_editor=None):
         codenames(PUBLISHABLE, ["add", "change", "delete", "view"])
         | codenames(REFERENCE, ["add", "change", "view"])
         | codenames(READ_ONLY, ["view"])
+        | codenames(redirects, ["add", "change", "delete", "view"])
     )
     publisher = editor | codenames(REFERENCE, ["delete"]) | PUBLISH
     Group.objects.get_or_create(name="Editors")[0].permissions.set(permissions(editor))

@@ -8,6 +8,8 @@ class NewsConfig(AppConfig):
     public_content = True
 
     def ready(self):
+        from editorial.addresses import keep_addresses
         from sources.models import register_made_from
 
         register_made_from(self.get_model("NewsItem"), "source")
+        keep_addresses(self.get_model("NewsItem"))

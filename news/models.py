@@ -3,7 +3,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from editorial.models import Publishable, PublishableQuerySet
+from editorial.models import SLUG_HELP, Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
 from programmes.models import Programme
@@ -43,7 +43,7 @@ class NewsItem(Publishable, HasImage):
         _("slug"),
         max_length=120,
         unique=True,
-        help_text=_("The last part of the page address. Filled in from the title."),
+        help_text=SLUG_HELP,
     )
     date = models.DateField(
         _("date"),

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from editorial.addresses import GoneWhenExpiredMixin
 from news.filters import NewsFilter
 from news.models import NewsItem
 
@@ -53,6 +54,6 @@ class NewsListView(FilterView):
         return super().render_to_response(context, **kwargs)
 
 
-class NewsDetailView(DetailView):
+class NewsDetailView(GoneWhenExpiredMixin, DetailView):
     def get_queryset(self):
         return NewsItem.objects.published().for_detail()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from editorial.models import Publishable, PublishableQuerySet
+from editorial.models import SLUG_HELP, Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
 from search.indexes import SearchVectorIndex, search_vector
@@ -64,7 +64,7 @@ class Country(models.Model):
         unique=True,
         help_text=_("Two-letter ISO 3166-1 code in capitals, for example KZ."),
     )
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=SLUG_HELP)
     sub_region = models.CharField(_("sub-region"), max_length=20, choices=SubRegion.choices)
     covered_by_roca = models.BooleanField(
         _("covered by the Regional Office"),
@@ -107,7 +107,7 @@ class Office(models.Model):
         PROGRAMME = "programme", _("Programme office")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     city = models.CharField(
         _("city"), max_length=100, blank=True, help_text=_("Leave empty if no source names it.")
@@ -159,7 +159,7 @@ class Programme(Publishable, HasImage):
         COMPLETED = "completed", _("Completed")
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=SLUG_HELP)
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
     budget_usd = models.DecimalField(

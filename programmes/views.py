@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from editorial.addresses import GoneWhenExpiredMixin
 from programmes.charts import budget_chart
 from programmes.models import Country, Office, Programme, Signatory
 
@@ -24,7 +25,7 @@ class ProgrammeListView(ListView):
         return context
 
 
-class ProgrammeDetailView(DetailView):
+class ProgrammeDetailView(GoneWhenExpiredMixin, DetailView):
     def get_queryset(self):
         return (
             Programme.objects.published()

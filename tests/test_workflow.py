@@ -179,7 +179,7 @@ def test_publisher_schedules_an_item_that_appears_and_expires_on_time(client, pu
         (at_tashkent_time(opening, 8, 59), 404),
         (at_tashkent_time(opening, 9, 0), 200),
         (at_tashkent_time(closing, 17, 59), 200),
-        (at_tashkent_time(closing, 18, 0), 404),
+        (at_tashkent_time(closing, 18, 0), 410),  # it was public: gone, not "not found"
     ]
     for moment, status in moments:
         with time_machine.travel(moment, tick=False):
@@ -317,7 +317,9 @@ def test_draft_programmes_are_hidden_everywhere(client, seeded):
     programme = Programme.objects.get(slug="programme-for-central-asia-2022-2025")
     programme.status = Status.DRAFT
     programme.save()
-    assert client.get(programme.get_absolute_url()).status_code == 404
+    gone = client.get(programme.get_absolute_url())
+    assert gone.status_code == 410  # it was public: gone, not "not found"
+    assert programme.title not in gone.text
     for url in ["/en/", "/en/programmes/", "/en/countries/kazakhstan/", "/en/news/"]:
         assert programme.title not in client.get(url).text, url
 
@@ -338,3 +340,4 @@ def test_two_revisions_can_be_compared_field_by_field(client, publisher, make_ne
     assert "<td>First title</td><td>Second title</td>" in response.text
     bad = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", {"older": "x' OR 1"})
     assert bad.status_code == 200  # an unknown revision falls back to the oldest
+

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unodc_site.middleware.AdminAddressMiddleware",
+    # A page not found may have moved or be gone: the redirects are looked up last.
+    "editorial.addresses.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
