@@ -256,6 +256,14 @@ class PublishableAdmin(SimpleHistoryAdmin):
         )
 
     # Preview ------------------------------------------------------------------------------
+    def get_view_on_site_url(self, obj=None):
+        # What the public cannot see yet is shown as it will be: "View on site" opens the preview.
+        if obj is not None and obj.pk and not obj.is_public:
+            return reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk]
+            )
+        return super().get_view_on_site_url(obj)
+
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
         preview = path(

@@ -45,3 +45,19 @@ class ImageUploadFormMixin:
                 )
             return without_metadata(image)
         return image
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser cannot refill a file box: the editor must be told to choose the image again.
+        if (
+            self._errors
+            and "image" not in self._errors
+            and self.files.get(self.add_prefix("image"))
+        ):
+            self.add_error(
+                "image",
+                _(
+                    "The image you chose was not kept, because of the errors in the form: "
+                    "choose it again before saving."
+                ),
+            )

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,10 @@ class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
         (_("Links"), {"fields": ["countries", "programmes", "thematic_areas"]}),
         (_("Provenance"), {"fields": ["source", "original_publisher", "created_at", "updated_at"]}),
     ]
+
+    def get_changeform_initial_data(self, request):
+        # A new item is usually today's news; the address may still give another date.
+        return {"date": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
     def lookup_allowed(self, lookup, value, request):
         # The stored search vectors serve the site search, not the list's filters (and on

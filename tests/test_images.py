@@ -333,3 +333,13 @@ def test_programme_page_with_an_image_shows_it(client, programme):
     response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
     assert 'alt="Signing ceremony" width="1000" height="500"' in response.text
+
+
+def test_after_a_form_error_the_form_says_the_image_must_be_chosen_again(make_news):
+    # Alt text missing: the form comes back, and a browser cannot refill the file box.
+    form = upload_through_form(make_news(), image_bytes(), image_alt="")
+    assert "image_alt" in form.errors
+    assert "choose it again before saving" in str(form.errors["image"])
+    # Nothing to say when no new image was chosen.
+    form = upload_through_form(make_news(), None, image_alt="", image_caption="x" * 1000)
+    assert "image" not in form.errors

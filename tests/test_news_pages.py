@@ -6,6 +6,7 @@ from django.urls import reverse
 from news.models import NewsItem
 from news.views import NewsPaginator
 from programmes.models import ThematicArea
+from tests.html_tree import parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,13 @@ def test_filter_choices_are_kept_until_the_content_changes(
     assert '<option value="maritime-crime">Maritime crime</option>' in response.text
     assert '<option value="2009">2009</option>' in response.text
     assert client.get(f"{NEWS_LIST}?theme=maritime-crime").status_code == 200
+
+
+def test_news_page_leads_with_the_summary_unless_the_body_begins_with_it(client, make_news):
+    make_news(slug="own-summary", summary="Officers seized 40 kg.", body="<p>On Monday…</p>")
+    make_news(slug="repeated", summary="On Monday officers", body="<p>On Monday officers met.</p>")
+
+    lead = parse_html(client.get("/en/news/own-summary/").content.decode()).find("p", class_="lead")
+    assert lead.text() == "Officers seized 40 kg."
+    page = client.get("/en/news/repeated/").content.decode()
+    assert parse_html(page).find("p", class_="lead").tag == "missing"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from editorial.models import Status
 from news.models import NewsItem
 from programmes.models import Programme
+from tests.html_tree import parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -341,3 +342,19 @@ def test_two_revisions_can_be_compared_field_by_field(client, publisher, make_ne
     bad = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", {"older": "x' OR 1"})
     assert bad.status_code == 200  # an unknown revision falls back to the oldest
 
+
+def test_a_new_news_items_date_defaults_to_today(client, editor):
+    form = login(client, editor).get(ADD_URL).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in form
+
+
+def test_view_on_site_opens_the_preview_of_what_is_not_public(client, editor, make_news):
+    login(client, editor)
+
+    def view_on_site(item):
+        page = parse_html(client.get(CHANGE_URL.format(item.pk)).content.decode())
+        return page.find("a", class_="viewsitelink").attrs["href"]
+
+    draft = make_news(status=Status.DRAFT)
+    assert view_on_site(draft) == f"/admin/news/newsitem/{draft.pk}/preview/"
+    assert view_on_site(make_news()).startswith("/admin/r/")  # Django's link to the public page

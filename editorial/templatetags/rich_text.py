@@ -21,3 +21,11 @@ def plain_text(html_text):
     """The words of rich text without its tags (for a meta description). nh3 parses any input;
     Django's striptags hands it to html.parser, which raises on some (`<![>`)."""
     return html.unescape(nh3.clean(html_text or "", tags=set()))
+
+
+@register.filter
+def begins_with(html_text, text):
+    """True if the rich text's words begin with the text's: a summary that the body repeats
+    word for word is not shown twice."""
+    start = " ".join((text or "").split())
+    return bool(start) and " ".join(plain_text(html_text).split()).startswith(start)
