@@ -105,7 +105,25 @@ class RecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class NewsItemSerializer(RecordSerializer):
+class WithdrawalSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="withdrawn_at")
+    reason = serializers.CharField(source="withdrawal_reason")
+
+
+class PublishedRecordSerializer(RecordSerializer):
+    """A record with a publishing state: withdrawn ones are still served by their address."""
+
+    withdrawn = serializers.SerializerMethodField()
+
+    @extend_schema_field(WithdrawalSerializer(allow_null=True))
+    def get_withdrawn(self, obj):
+        """Null; or when and why it was withdrawn: it is then in no list, only at its address."""
+        if obj.status != obj.Status.WITHDRAWN:
+            return None
+        return WithdrawalSerializer(obj).data
+
+
+class NewsItemSerializer(PublishedRecordSerializer):
     url = PageURLField()
     countries = CountryRefSerializer(many=True)
     programmes = ProgrammeRefSerializer(many=True)
@@ -127,11 +145,12 @@ class NewsItemSerializer(RecordSerializer):
             "thematic_areas",
             "sources",
             "updated_at",
+            "withdrawn",
             "fallback_fields",
         ]
 
 
-class ProgrammeSerializer(RecordSerializer):
+class ProgrammeSerializer(PublishedRecordSerializer):
     url = PageURLField()
     phase = serializers.CharField()
     budget = serializers.SerializerMethodField()
@@ -157,6 +176,7 @@ class ProgrammeSerializer(RecordSerializer):
             "countries",
             "thematic_areas",
             "sources",
+            "withdrawn",
             "fallback_fields",
         ]
 

@@ -94,6 +94,13 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     pagination_class = NumberedPagination
 
+    def shown(self, records):
+        """What is published; one record's address also answers for a withdrawn one, which
+        says so (no list has it)."""
+        if getattr(self, "action", None) == "retrieve":
+            return records.at_their_address()
+        return records.published()
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         language = request.query_params.get("lang")
@@ -123,7 +130,7 @@ class NewsItemViewSet(PublicViewSet):
     filterset_class = NewsFilter
 
     def get_queryset(self):
-        return NewsItem.objects.published().for_detail()
+        return self.shown(NewsItem.objects).for_detail()
 
     def retrieve(self, request, *args, **kwargs):
         item = self.get_object()
@@ -137,7 +144,7 @@ class ProgrammeViewSet(PublicViewSet):
     serializer_class = ProgrammeSerializer
 
     def get_queryset(self):
-        return Programme.objects.published().prefetch_related(
+        return self.shown(Programme.objects).prefetch_related(
             "countries", "thematic_areas", public_sources()
         )
 

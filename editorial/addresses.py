@@ -22,7 +22,7 @@ def public_addresses(model, pk):
         return {}
     rows = model._default_manager.filter(pk=pk)
     if issubclass(model, Publishable):
-        rows = rows.published()
+        rows = rows.at_their_address()
     row = rows.first()
     if row is None:
         return {}

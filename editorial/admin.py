@@ -30,6 +30,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from editorial.models import Redirect, Status
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
+# What only publishers may choose, and what editors may then no longer change or delete.
+PUBLIC_STATES = (Status.PUBLISHED, Status.WITHDRAWN)
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ class PublishableForm(OneLineFieldsForm):
         if not self.can_publish and "status" in self.fields:
             status = self.fields["status"]
             status.choices = [
-                (value, label) for value, label in status.choices if value != Status.PUBLISHED
+                (value, label) for value, label in status.choices if value not in PUBLIC_STATES
             ]
             status.error_messages["invalid_choice"] = _(
                 "Only publishers can publish. Choose “In review” to ask a publisher to check it."
@@ -87,7 +89,18 @@ class PublishableForm(OneLineFieldsForm):
         cleaned_data = super().clean()
         if self.instance.pk:
             self.refuse_stale_save(cleaned_data.get("version"))
+        self.require_withdrawal_reason(cleaned_data)
         return cleaned_data
+
+    def require_withdrawal_reason(self, cleaned_data):
+        reasons = [name for name in self.fields if name.startswith("withdrawal_reason")]
+        if cleaned_data.get("status") != Status.WITHDRAWN or not reasons:
+            return
+        if not any(cleaned_data.get(name, "").strip() for name in reasons):
+            self.add_error(
+                reasons[0],
+                _("Say why it is withdrawn: the reason is shown to the public above the page."),
+            )
 
     def refuse_stale_save(self, started_from):
         # The admin wraps the save in a transaction: the lock holds until it commits.
@@ -190,7 +203,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if (
             obj is not None
-            and obj.status == Status.PUBLISHED
+            and obj.status in PUBLIC_STATES
             and not self.has_publish_permission(request)
         ):
             return False  # what is public is changed by publishers; editors may still view it
@@ -199,7 +212,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         if (
             obj is not None
-            and obj.status == Status.PUBLISHED
+            and obj.status in PUBLIC_STATES
             and not self.has_publish_permission(request)
         ):
             return False
@@ -258,7 +271,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     # Preview ------------------------------------------------------------------------------
     def get_view_on_site_url(self, obj=None):
         # What the public cannot see yet is shown as it will be: "View on site" opens the preview.
-        if obj is not None and obj.pk and not obj.is_public:
+        if obj is not None and obj.pk and not obj.is_at_its_address:
             return reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk]
             )
@@ -362,7 +375,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     )
     def unpublish(self, request, queryset):
         count = 0
-        for obj in queryset.filter(status=Status.PUBLISHED):
+        for obj in queryset.filter(status__in=PUBLIC_STATES):
             obj.status = Status.DRAFT
             obj._change_reason = "Unpublished from the list"
             obj.save()

@@ -18,6 +18,17 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
+    # GOV.UK's withdrawal: the page stays at its address under a notice, and leaves every list.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def public_now():
+    now = timezone.now()
+    return (
+        (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        & Q(status=Status.PUBLISHED)
+    )
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -27,12 +38,12 @@ class PublishableQuerySet(models.QuerySet):
         A scheduled item becomes public at publish_at and leaves at expire_at by this comparison
         alone, with no job to run.
         """
-        now = timezone.now()
-        return self.filter(
-            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
-            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
-            status=Status.PUBLISHED,
-        )
+        return self.filter(public_now())
+
+    def at_their_address(self):
+        """What the public can open at its own address: what is published, and what was
+        withdrawn (shown under its notice, and in no list, feed, sitemap or search)."""
+        return self.filter(public_now() | Q(status=Status.WITHDRAWN))
 
     def awaiting_review(self):
         return self.filter(status=Status.REVIEW)
@@ -49,7 +60,8 @@ class Publishable(models.Model):
         db_index=True,
         help_text=_(
             "Draft: only staff see it. In review: a publisher is asked to check it. "
-            "Published: public from the publish time on."
+            "Published: public from the publish time on. Withdrawn: still at its address, "
+            "under a notice giving the reason, but in no list, search or feed."
         ),
     )
     publish_at = models.DateTimeField(
@@ -64,6 +76,15 @@ class Publishable(models.Model):
         blank=True,
         help_text=_("Optional: the item leaves the public site at this time."),
     )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_(
+            "Shown to the public above the withdrawn page, with the date: why it is no longer "
+            "current, e.g. “This programme ended; see the 2022–2025 programme.”"
+        ),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=0,
@@ -76,6 +97,10 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         self.version += 1
+        if self.status != Status.WITHDRAWN:
+            self.withdrawn_at = None
+        elif self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -93,6 +118,11 @@ class Publishable(models.Model):
             and (self.publish_at is None or self.publish_at <= now)
             and (self.expire_at is None or self.expire_at > now)
         )
+
+    @property
+    def is_at_its_address(self):
+        """The public can open its page: it is public, or withdrawn (under a notice)."""
+        return self.is_public or self.status == Status.WITHDRAWN
 
     @property
     def public_state(self):

@@ -55,10 +55,12 @@ class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
         (
             _("Publishing"),
             {
-                "fields": ["status", "publish_at", "expire_at"],
+                "fields": ["status", "publish_at", "expire_at", "withdrawal_reason"],
                 "description": _(
                     "Editors save drafts and choose “In review” when an item is ready; "
-                    "a publisher then publishes it, now or at a set time."
+                    "a publisher then publishes it, now or at a set time. A publisher may "
+                    "withdraw a published item that is no longer current: it stays online "
+                    "under the reason given, and leaves the lists, search and feeds."
                 ),
             },
         ),

@@ -6,7 +6,7 @@ from news.models import NewsItem
 
 @register(NewsItem)
 class NewsItemTranslation(TranslationOptions):
-    fields = ["title", "summary", "body"]
+    fields = ["title", "summary", "body", "withdrawal_reason"]
 
 
 # Revision history is registered here, after the translation fields exist, so that every

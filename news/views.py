@@ -56,4 +56,4 @@ class NewsListView(FilterView):
 
 class NewsDetailView(GoneWhenExpiredMixin, DetailView):
     def get_queryset(self):
-        return NewsItem.objects.published().for_detail()
+        return NewsItem.objects.at_their_address().for_detail()

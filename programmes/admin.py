@@ -72,7 +72,10 @@ class ProgrammeAdmin(
     preview_view_class = ProgrammeDetailView
     fieldsets = [
         (None, {"fields": ["title", "slug", "vision", "description"]}),
-        (_("Publishing"), {"fields": ["status", "publish_at", "expire_at"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "publish_at", "expire_at", "withdrawal_reason"]},
+        ),
         (
             _("Dates and budget"),
             {

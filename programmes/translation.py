@@ -6,7 +6,7 @@ from programmes.models import Country, KeyFigure, Office, Programme, ThematicAre
 
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
-    fields = ["title", "vision", "description", "date_note"]
+    fields = ["title", "vision", "description", "date_note", "withdrawal_reason"]
 
 
 @register(Country)

@@ -28,7 +28,7 @@ class ProgrammeListView(ListView):
 class ProgrammeDetailView(GoneWhenExpiredMixin, DetailView):
     def get_queryset(self):
         return (
-            Programme.objects.published()
+            Programme.objects.at_their_address()
             .with_related()
             .prefetch_related(
                 Prefetch("signatories", queryset=Signatory.objects.select_related("country")),

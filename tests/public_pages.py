@@ -1,6 +1,7 @@
 """One address of every public page type, in each language, on the seeded content.
 
-The accessibility and HTML validity checks visit these; a new page type belongs here.
+The accessibility and HTML validity checks visit these; a new page type belongs here. Two page
+types need a state the seed does not have: add_page_states() makes them.
 """
 
 from contextlib import suppress
@@ -9,7 +10,22 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from editorial.models import Redirect, Status
+from news.models import NewsItem
+
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+WITHDRAWN_NEWS = "regional-cooperation-key-in-countering-drug-routes"
+REMOVED_PATH = "removed-page/"
+
+
+def add_page_states():
+    """A withdrawn news item and the address of a removed page, on top of the seed."""
+    item = NewsItem.objects.get(slug=WITHDRAWN_NEWS)
+    item.status = Status.WITHDRAWN
+    item.withdrawal_reason = "Kept for reference: a later report gives newer figures."
+    item.save()
+    for language in LANGUAGES:
+        Redirect.objects.create(old_path=f"/{language}/{REMOVED_PATH}", new_path="")
 
 
 def public_pages(language):
@@ -28,6 +44,7 @@ def public_pages(language):
                 ),
                 200,
             ),
+            ("news detail, withdrawn", reverse("news:detail", args=[WITHDRAWN_NEWS]), 200),
             ("programme list", reverse("programmes:list"), 200),
             (
                 "programme detail",
@@ -50,4 +67,5 @@ def public_pages(language):
         with suppress(NoReverseMatch):  # only once the site search is installed
             pages.append(("search results", f"{reverse('search')}?q=drugs", 200))
         pages.append(("page not found", f"/{language}/no-such-page/", 404))
+        pages.append(("page removed", f"/{language}/{REMOVED_PATH}", 410))
     return [(f"{name} ({language})", path, status) for name, path, status in pages]

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import running_in_ci
-from tests.public_pages import LANGUAGES, public_pages
+from tests.public_pages import LANGUAGES, add_page_states, public_pages
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -44,6 +44,7 @@ def vnu_command():
 
 
 def test_every_page_type_is_valid_html(client, seeded, tmp_path, vnu_command):
+    add_page_states()
     files = {}
     for language in LANGUAGES:
         for name, path, status in public_pages(language):
