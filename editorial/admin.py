@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -130,6 +131,14 @@ def changes_between(older, newer):
         yield model._meta.get_field(change.field), change.old, change.new
 
 
+def site_time(moment, format_name="DATETIME_FORMAT"):
+    """A moment as editors read it: in the site's time zone, saying so (date_format alone would
+    give the database's UTC)."""
+    return _("%(moment)s Tashkent time") % {
+        "moment": date_format(timezone.localtime(moment), format_name)
+    }
+
+
 def stale_save_message(current, started_from):
     latest = current.history.first()
     base = current.history.filter(version=started_from).first()
@@ -137,7 +146,7 @@ def stale_save_message(current, started_from):
     if base and latest:
         changed = [str(field.verbose_name) for field, _old, _new in changes_between(base, latest)]
     who = (latest.history_user if latest else None) or _("someone else")
-    when = date_format(latest.history_date, "DATETIME_FORMAT") if latest else ""
+    when = site_time(latest.history_date) if latest else ""
     message = _(
         "Your changes were not saved: %(who)s saved this item at %(when)s, after you opened it."
     ) % {"who": who, "when": when}
@@ -338,7 +347,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def public_state(self, obj):
         state = obj.public_state
         if obj.status == Status.PUBLISHED and obj.publish_at and not obj.is_public:
-            return format_html("{} {}", state, date_format(obj.publish_at, "SHORT_DATETIME_FORMAT"))
+            return format_html("{} {}", state, site_time(obj.publish_at, "SHORT_DATETIME_FORMAT"))
         return state
 
     # Actions ------------------------------------------------------------------------------

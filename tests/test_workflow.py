@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from editorial.models import Status
 from news.models import NewsItem
@@ -273,6 +274,9 @@ def test_a_save_on_a_stale_copy_is_refused_and_says_what_changed(client, editor,
     )
     assert stale.status_code == 200
     assert "Your changes were not saved: colleague saved this item" in stale.text
+    # At the site's time (UTC+5), saying so, not the database's UTC.
+    saved_at = timezone.localtime(item.history.first().history_date)
+    assert f"at {date_format(saved_at, 'DATETIME_FORMAT')} Tashkent time" in stale.text
     assert "They changed: title [en]." in stale.text
     assert 'value="My summary"' in stale.text or "My summary" in stale.text  # nothing lost
     item.refresh_from_db()
@@ -358,3 +362,8 @@ def test_view_on_site_opens_the_preview_of_what_is_not_public(client, editor, ma
     draft = make_news(status=Status.DRAFT)
     assert view_on_site(draft) == f"/admin/news/newsitem/{draft.pk}/preview/"
     assert view_on_site(make_news()).startswith("/admin/r/")  # Django's link to the public page
+
+
+def test_the_admin_says_its_times_are_tashkent_time(client, editor, make_news):
+    page = login(client, editor).get(CHANGE_URL.format(make_news().pk)).content.decode()
+    assert "Every date and time in the admin is Tashkent time (UTC+5)" in page
