@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 
 from editorial.models import Publishable, Redirect, Status
 
+MAX_PATH_LENGTH = Redirect._meta.get_field("old_path").max_length
+
 
 def public_addresses(model, pk):
     """{language: path} of the stored row's public page; {} if the public cannot see it."""
@@ -79,6 +81,9 @@ def gone_page(request):
 
 def redirect_for(request):
     """The answer a redirect gives at this address (301, or 410 if gone), or None."""
+    # What no redirect can hold is not looked up (PostgreSQL refuses a NUL in a query).
+    if "\x00" in request.path or len(request.path) > MAX_PATH_LENGTH:
+        return None
     new_path = (
         Redirect.objects.filter(old_path=request.path).values_list("new_path", flat=True).first()
     )

@@ -185,3 +185,8 @@ def test_staff_without_the_permission_cannot_add_redirects(client):
     response = client.post(ADD_REDIRECT_URL, {"old_path": "/en/x/", "new_path": "/en/"})
     assert response.status_code == 403
     assert not Redirect.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/en/news/a%00b/", "/en/news/" + "x" * 400 + "/"])
+def test_an_address_no_redirect_can_hold_is_a_plain_404(client, path):
+    assert client.get(path).status_code == 404
