@@ -29,6 +29,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.throttling import BaseThrottle
 
+from editorial.calendar import schedule_calendar
+
 
 def client_ip_address(request):
     """The client's address as the API's rate limit finds it (REST_FRAMEWORK["NUM_PROXIES"])."""
@@ -114,6 +116,7 @@ class TwoFactorAdminSite(OTPAdminSite):
     def get_urls(self):
         return [
             path("two-factor/", self.admin_view(self.two_factor), name="two_factor"),
+            path("calendar/", self.admin_view(self.schedule_calendar), name="schedule_calendar"),
             *super().get_urls(),
         ]
 
@@ -122,6 +125,9 @@ class TwoFactorAdminSite(OTPAdminSite):
         if settings.ADMIN_REQUIRE_2FA and not has_authenticator_app(request.user):
             return redirect("admin:two_factor")
         return super().index(request, extra_context)
+
+    def schedule_calendar(self, request):
+        return schedule_calendar(request, self)
 
     def two_factor(self, request):
         """Set up an authenticator app: scan the QR code, then confirm with one code from it."""
