@@ -446,7 +446,7 @@ def check_publish_on_one_visible_on_the_other(editor, item_id):
         )
 
     if item_id is not None:
-        after("unpublish", 404)
+        after("unpublish", 410)  # it was public: gone
         after("publish", 200)
     report(
         "c) publishing on server 1 shows on server 2 at once",

@@ -14,7 +14,6 @@ from playwright.sync_api import sync_playwright
 from bench import chromium
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
-from tests.public_pages import add_page_states
 from unodc_site.seed import seed
 
 NEEDS_POSTGRESQL = (
@@ -186,7 +185,6 @@ def site(browser, live_server):
     if isinstance(server.get_app(), StaticFilesHandler):
         server.set_app(server.get_app().application)
     seed()
-    add_page_states()
     return live_server.url.replace("://localhost:", "://127.0.0.1:")
 
 

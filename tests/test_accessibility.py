@@ -13,9 +13,17 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import TIMEOUT_MS, running_in_ci
-from tests.public_pages import LANGUAGES, public_pages
+from tests.public_pages import LANGUAGES, add_page_states, public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(site):
+    """The seeded site with the states of the page types the seed lacks."""
+    add_page_states()
+    return site
+
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices (landmarks, heading order,

@@ -70,14 +70,14 @@ def test_publish_unpublish_and_delete_in_the_admin_show_at_once(client, staff_cl
     assert client.get(item.get_absolute_url()).status_code == 200
     staff_client.post(changelist, {"action": "unpublish", "_selected_action": [item.pk]})
     assert "Draft story" not in client.get(NEWS_LIST).text
-    assert client.get(item.get_absolute_url()).status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 410  # it was public: gone
 
     item.status = NewsItem.Status.PUBLISHED
     item.save()
     assert client.get(item.get_absolute_url()).status_code == 200
     staff_client.post(f"/admin/news/newsitem/{item.pk}/delete/", {"post": "yes"})
     assert not NewsItem.objects.filter(pk=item.pk).exists()
-    assert client.get(item.get_absolute_url()).status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 410
     assert "Draft story" not in client.get(NEWS_LIST).text
 
 

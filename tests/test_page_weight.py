@@ -7,9 +7,17 @@ import gzip
 
 import pytest
 
-from tests.public_pages import LANGUAGES, public_pages
+from tests.public_pages import LANGUAGES, add_page_states, public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(site):
+    """The seeded site with the states of the page types the seed lacks."""
+    add_page_states()
+    return site
+
 
 CSS_AND_JS_BUDGET = 50 * 1024  # bytes, gzip-compressed, for all the CSS and JS of all pages
 

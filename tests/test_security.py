@@ -37,7 +37,7 @@ from news.models import NewsItem
 from tests.conftest import running_in_ci
 from tests.html_tree import parse_html
 from tests.ports import free_port, is_listening
-from tests.public_pages import LANGUAGES, public_pages
+from tests.public_pages import LANGUAGES, add_page_states, public_pages
 from tests.test_site import PRODUCTION_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +91,7 @@ def inline_code(page):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_pages_have_no_inline_script_or_style(client, seeded, language):
+    add_page_states()
     for name, path, status in public_pages(language):
         response = client.get(path)
         assert response.status_code == status, name
@@ -99,6 +100,7 @@ def test_public_pages_have_no_inline_script_or_style(client, seeded, language):
 
 @pytest.mark.django_db
 def test_public_pages_have_a_strict_policy_that_a_cached_copy_still_matches(client, seeded):
+    add_page_states()
     for name, path, _status in public_pages("en"):
         first, second = client.get(path), client.get(path)  # the second from the page cache
         assert first["Content-Security-Policy"] == second["Content-Security-Policy"], name
