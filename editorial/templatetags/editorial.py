@@ -1,5 +1,6 @@
 from django import template
 
+from editorial.dashboard import dashboard
 from editorial.models import Publishable, Status
 
 register = template.Library()
@@ -26,3 +27,9 @@ def review_queue(context):
                     }
                 )
     return queue
+
+
+@register.simple_tag(takes_context=True)
+def editorial_dashboard(context):
+    """The admin home's sections (editorial/dashboard.py) for the models it lists for this user."""
+    return dashboard(context["request"], context["available_apps"])
