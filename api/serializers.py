@@ -125,6 +125,11 @@ class PublishedRecordSerializer(RecordSerializer):
 
 class NewsItemSerializer(PublishedRecordSerializer):
     url = PageURLField()
+    updated_at = serializers.DateTimeField(
+        source="updated_for_readers",
+        read_only=True,
+        help_text="Its last major change (with a public note), else its publication date.",
+    )
     countries = CountryRefSerializer(many=True)
     programmes = ProgrammeRefSerializer(many=True)
     thematic_areas = ThematicAreaRefSerializer(many=True)

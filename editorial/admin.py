@@ -28,9 +28,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.models import Redirect, Status
+from editorial.models import ChangeNote, Redirect, Status
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
+CHANGE_NOTE_FIELDS = ["change_kind", "change_note_en", "change_note_ru"]
+MINOR, MAJOR = "minor", "major"
 # What only publishers may choose, and what editors may then no longer change or delete.
 PUBLIC_STATES = (Status.PUBLISHED, Status.WITHDRAWN)
 
@@ -65,10 +67,40 @@ class PublishableForm(OneLineFieldsForm):
     """Adds the version the editor started from, and refuses what the user may not do."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Asked of a publisher saving what is public (PublishableAdmin.get_fieldsets shows them).
+    change_kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of change"),
+        choices=[
+            (MINOR, gettext_lazy("Minor: a correction readers need not be told of (a typo)")),
+            (
+                MAJOR,
+                gettext_lazy(
+                    "Major: readers should know. The note below is shown on the page, and its "
+                    "“Last updated” date, the feeds and the API move to now."
+                ),
+            ),
+        ],
+        initial=MINOR,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    change_note_en = forms.CharField(
+        label=gettext_lazy("Change note [en]"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "One line for readers: what changed, e.g. “Added the 2026 figures.”"
+        ),
+    )
+    change_note_ru = forms.CharField(
+        label=gettext_lazy("Change note [ru]"), max_length=300, required=False
+    )
     can_publish = False  # set by PublishableAdmin.get_form for each request
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # As stored, before this form's data: a change to what readers see may need a note.
+        self.was_public = bool(self.instance.pk) and self.instance.is_public
         # From the database, not the instance: when a revision is being restored, the instance
         # is the old copy and carries the old version number.
         model = type(self.instance)
@@ -91,7 +123,17 @@ class PublishableForm(OneLineFieldsForm):
         if self.instance.pk:
             self.refuse_stale_save(cleaned_data.get("version"))
         self.require_withdrawal_reason(cleaned_data)
+        if self.is_major_change() and not cleaned_data.get("change_note_en"):
+            self.add_error(
+                "change_note_en",
+                _("A major change needs a one-line note for readers: say what changed."),
+            )
         return cleaned_data
+
+    def is_major_change(self):
+        return (
+            self.was_public and self.can_publish and self.cleaned_data.get("change_kind") == MAJOR
+        )
 
     def require_withdrawal_reason(self, cleaned_data):
         reasons = [name for name in self.fields if name.startswith("withdrawal_reason")]
@@ -227,6 +269,15 @@ class PublishableAdmin(SimpleHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_public and self.has_publish_permission(request):
+            fieldsets = [
+                *fieldsets,
+                (gettext_lazy("This change, for readers"), {"fields": CHANGE_NOTE_FIELDS}),
+            ]
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
@@ -243,7 +294,18 @@ class PublishableAdmin(SimpleHistoryAdmin):
         submitted_for_review = obj.status == Status.REVIEW and (
             not change or "status" in form.changed_data
         )
+        major = form.is_major_change()
+        if major:
+            obj.last_major_change_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if major:
+            ChangeNote.objects.create(
+                item=obj,
+                note_en=form.cleaned_data["change_note_en"],
+                note_ru=form.cleaned_data.get("change_note_ru", ""),
+                published_at=obj.last_major_change_at,
+                made_by=request.user,
+            )
         if submitted_for_review:
             self.notify_publishers(request, obj)
 

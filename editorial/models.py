@@ -1,6 +1,9 @@
 """What news items and programmes share: a publishing state, a schedule and a version counter;
 and the redirects that keep their old addresses working."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -84,6 +87,13 @@ class Publishable(models.Model):
             "Shown to the public above the withdrawn page, with the date: why it is no longer "
             "current, e.g. “This programme ended; see the 2022–2025 programme.”"
         ),
+    )
+    last_major_change_at = models.DateTimeField(
+        _("last updated for readers"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a major change was last published with a public note."),
     )
     version = models.PositiveIntegerField(
         _("version"),
@@ -222,3 +232,30 @@ class Redirect(models.Model):
             .values_list("new_path", flat=True)
             .first()
         )
+
+
+class ChangeNote(models.Model):
+    """A public note on a major change to something published (GOV.UK's change notes): pages
+    list them under "Updates to this page"; a minor change leaves none."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey()
+    note = models.CharField(
+        _("change note"),
+        max_length=300,
+        help_text=_("One line for readers: what changed, e.g. “Added the 2026 figures.”"),
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-published_at"])]
+        verbose_name = _("change note")
+        verbose_name_plural = _("change notes")
+
+    def __str__(self):
+        return self.note

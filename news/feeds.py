@@ -112,7 +112,7 @@ class NewsFeed(Feed):
         return item.created_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.updated_for_readers
 
     def item_categories(self, item):
         return [country.name for country in item.countries.all()] + [

@@ -1,6 +1,10 @@
+import datetime
+
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import SLUG_HELP, Publishable, PublishableQuerySet
@@ -89,6 +93,7 @@ class NewsItem(Publishable, HasImage):
         blank=True,
         help_text=_("For a repost: who first published this story."),
     )
+    change_notes = GenericRelation("editorial.ChangeNote")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Kept in the row (STORAGE MAIN, set by migration 0011): a migration that re-creates these
@@ -121,6 +126,18 @@ class NewsItem(Publishable, HasImage):
 
     def get_absolute_url(self):
         return reverse("news:detail", args=[self.slug])
+
+    @property
+    def updated_for_readers(self):
+        """The feeds', sitemap's and API's "updated": the last major change, else publication
+        (a minor change is silent; HTTP's Last-Modified still follows every save)."""
+        if self.last_major_change_at:
+            return self.last_major_change_at
+        if self.date:
+            return datetime.datetime.combine(
+                self.date, datetime.time(), tzinfo=timezone.get_current_timezone()
+            )
+        return self.created_at
 
     def source_documents(self):
         return [self.source] if self.source else []

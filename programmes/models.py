@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -189,6 +190,8 @@ class Programme(Publishable, HasImage):
     sources = models.ManyToManyField(
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
+
+    change_notes = GenericRelation("editorial.ChangeNote")
 
     objects = ProgrammeQuerySet.as_manager()
 

@@ -8,22 +8,31 @@ from contextlib import suppress
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from editorial.models import Redirect, Status
+from editorial.models import ChangeNote, Redirect, Status
 from news.models import NewsItem
+from programmes.models import Programme
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 WITHDRAWN_NEWS = "regional-cooperation-key-in-countering-drug-routes"
 REMOVED_PATH = "removed-page/"
+UPDATED_PROGRAMME = "programme-for-central-asia-2015-2019"
 
 
 def add_page_states():
-    """A withdrawn news item and the address of a removed page, on top of the seed."""
+    """A withdrawn news item, a programme with a public change note and the address of a
+    removed page, on top of the seed."""
     item = NewsItem.objects.get(slug=WITHDRAWN_NEWS)
     item.status = Status.WITHDRAWN
     item.withdrawal_reason = "Kept for reference: a later report gives newer figures."
     item.save()
+    programme = Programme.objects.get(slug=UPDATED_PROGRAMME)
+    programme.last_major_change_at = timezone.now()
+    programme.save()
+    ChangeNote.objects.create(
+        item=programme, note_en="The list of partner countries was corrected."
+    )
     for language in LANGUAGES:
         Redirect.objects.create(old_path=f"/{language}/{REMOVED_PATH}", new_path="")
 
@@ -48,7 +57,7 @@ def public_pages(language):
             ("programme list", reverse("programmes:list"), 200),
             (
                 "programme detail",
-                reverse("programmes:detail", args=["programme-for-central-asia-2015-2019"]),
+                reverse("programmes:detail", args=[UPDATED_PROGRAMME]),
                 200,
             ),
             ("country list", reverse("programmes:country_list"), 200),

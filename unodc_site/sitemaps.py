@@ -37,7 +37,7 @@ class NewsSitemap(BothLanguagesSitemap):
         return NewsItem.objects.published()
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.updated_for_readers
 
 
 class ProgrammeSitemap(BothLanguagesSitemap):

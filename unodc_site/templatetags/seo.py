@@ -105,7 +105,7 @@ def news_article_data(context, item):
         "@type": "NewsArticle",
         "headline": item.title,
         "description": item.summary,
-        "dateModified": item.updated_at,
+        "dateModified": item.updated_for_readers,
         "author": regional_office(request),
         "publisher": regional_office(request),
         "inLanguage": get_language(),
