@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone, translation
 
-from editorial.models import Publishable, Redirect, Status
+from editorial.models import AuditEntry, Publishable, Redirect, Status
 
 MAX_PATH_LENGTH = Redirect._meta.get_field("old_path").max_length
 
@@ -51,9 +51,10 @@ def follow_addresses(sender, instance, raw=False, **kwargs):
         if new == old:
             continue
         if new:
-            Redirect.objects.update_or_create(
+            redirect, _created = Redirect.objects.update_or_create(
                 old_path=old, defaults={"new_path": new, "automatic": True}
             )
+            AuditEntry.record(AuditEntry.Action.REDIRECT_CREATED, redirect, detail=str(redirect))
         else:
             gone(old)
 
@@ -65,7 +66,11 @@ def addresses_gone(sender, instance, **kwargs):
 
 def gone(path):
     # A redirect an editor set for the address stays.
-    Redirect.objects.get_or_create(old_path=path, defaults={"new_path": "", "automatic": True})
+    redirect, created = Redirect.objects.get_or_create(
+        old_path=path, defaults={"new_path": "", "automatic": True}
+    )
+    if created:
+        AuditEntry.record(AuditEntry.Action.REDIRECT_CREATED, redirect, detail=str(redirect))
 
 
 def keep_addresses(model):

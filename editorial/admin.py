@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.models import ChangeNote, Redirect, Status
+from editorial.models import AuditEntry, ChangeNote, Redirect, Status
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
 CHANGE_NOTE_FIELDS = ["change_kind", "change_note_en", "change_note_ru"]
@@ -228,6 +228,27 @@ def send_review_request(*, title, submitted_by, link, recipients):
         logger.exception("The review request for “%s” could not be sent to %s", title, recipients)
 
 
+def audit_status_change(request, obj, before):
+    """Write the workflow action a change of state is into the audit log."""
+    after, Action = obj.status, AuditEntry.Action
+    detail = ""
+    if after == before:
+        return
+    if after == Status.REVIEW:
+        action = Action.SUBMITTED
+    elif after == Status.PUBLISHED and obj.publish_at and obj.publish_at > timezone.now():
+        action, detail = Action.SCHEDULED, site_time(obj.publish_at)
+    elif after == Status.PUBLISHED:
+        action = Action.PUBLISHED
+    elif after == Status.WITHDRAWN:
+        action, detail = Action.WITHDRAWN, obj.withdrawal_reason
+    elif before in PUBLIC_STATES:
+        action = Action.UNPUBLISHED
+    else:
+        return
+    AuditEntry.record(action, obj, request.user, detail)
+
+
 class PublishableAdmin(SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
@@ -297,7 +318,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
         major = form.is_major_change()
         if major:
             obj.last_major_change_at = timezone.now()
+        status_before = form.initial.get("status") if change else None
         super().save_model(request, obj, form, change)
+        audit_status_change(request, obj, status_before)
         if major:
             ChangeNote.objects.create(
                 item=obj,
@@ -305,6 +328,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 note_ru=form.cleaned_data.get("change_note_ru", ""),
                 published_at=obj.last_major_change_at,
                 made_by=request.user,
+            )
+            AuditEntry.record(
+                AuditEntry.Action.MAJOR_CHANGE,
+                obj,
+                request.user,
+                form.cleaned_data["change_note_en"],
             )
         if submitted_for_review:
             self.notify_publishers(request, obj)
@@ -338,6 +367,15 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 recipients=recipients,
             )
         )
+
+    def delete_model(self, request, obj):
+        AuditEntry.record(AuditEntry.Action.DELETED, obj, request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            AuditEntry.record(AuditEntry.Action.DELETED, obj, request.user)
+        super().delete_queryset(request, queryset)
 
     # Preview ------------------------------------------------------------------------------
     def get_view_on_site_url(self, obj=None):
@@ -426,7 +464,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 refused.append(f"“{obj}”: {' '.join(error.messages)}")
                 continue
             obj._change_reason = "Published from the list"
+            before = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
             obj.save()
+            audit_status_change(request, obj, before)
             published += 1
         if published:
             self.message_user(
@@ -447,9 +487,10 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def unpublish(self, request, queryset):
         count = 0
         for obj in queryset.filter(status__in=PUBLIC_STATES):
-            obj.status = Status.DRAFT
+            before, obj.status = obj.status, Status.DRAFT
             obj._change_reason = "Unpublished from the list"
             obj.save()
+            audit_status_change(request, obj, before)
             count += 1
         self.message_user(
             request, ngettext("%d item unpublished.", "%d items unpublished.", count) % count
@@ -480,3 +521,38 @@ class RedirectAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("leads to"), ordering="new_path")
     def destination(self, redirect):
         return redirect.new_path or _("410 Gone: the page was removed")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            AuditEntry.record(AuditEntry.Action.REDIRECT_CREATED, obj, request.user, str(obj))
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read by anyone who may view it, written by the site alone."""
+
+    list_display = ["at", "actor", "action", "item_link", "detail"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter), "at"]
+    date_hierarchy = "at"
+    search_fields = ["item", "detail"]
+    list_select_related = ["actor", "content_type"]
+
+    @admin.display(description=gettext_lazy("item"), ordering="item")
+    def item_link(self, entry):
+        if entry.content_type is None or entry.action == AuditEntry.Action.DELETED:
+            return entry.item
+        url = reverse(
+            f"admin:{entry.content_type.app_label}_{entry.content_type.model}_change",
+            args=[entry.object_id],
+        )
+        return format_html('<a href="{}">{}</a>', url, entry.item)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

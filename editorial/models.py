@@ -259,3 +259,55 @@ class ChangeNote(models.Model):
 
     def __str__(self):
         return self.note
+
+
+class AuditEntry(models.Model):
+    """One workflow action, as it happened: who did what to which item, when. Nobody can edit
+    or delete these, in the admin or through it (editorial/admin.py)."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted for review")
+        PUBLISHED = "published", _("published")
+        SCHEDULED = "scheduled", _("scheduled")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        DELETED = "deleted", _("deleted")
+        MAJOR_CHANGE = "major-change", _("published a major change")
+        REDIRECT_CREATED = "redirect", _("redirect created")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("kind")
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    item = models.CharField(_("item"), max_length=300, help_text=_("As it was named then."))
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.item}"
+
+    @classmethod
+    def record(cls, action, obj, actor=None, detail=""):
+        is_user = actor is not None and actor.is_authenticated
+        return cls.objects.create(
+            action=action,
+            actor=actor if is_user else None,
+            content_type=ContentType.objects.get_for_model(obj) if obj.pk else None,
+            object_id=obj.pk,
+            item=str(obj)[:300],
+            detail=str(detail)[:300],
+        )

@@ -7,6 +7,8 @@ REFERENCE = {"programmes": ["office", "country"]}
 READ_ONLY = {"programmes": ["thematicarea", "keyfigure"], "sources": ["sourcedocument"]}
 # Old addresses and where they lead: editors and publishers list, add, correct and delete them.
 REDIRECTS = {"editorial": ["redirect"]}
+# The audit log: everyone working on the site reads it; nobody writes it (the site does).
+AUDIT_LOG = {"editorial": ["auditentry"]}
 PUBLISH = {("news", "publish_newsitem"), ("programmes", "publish_programme")}
 
 
@@ -52,8 +54,8 @@ def known(apps, models):
 
 def create_groups(apps, schema_editor=None):
     """Create or reset the Editors and Publishers groups (`apps`: a migration's or django.apps)."""
-    redirects = known(apps, REDIRECTS)
-    add_permissions(apps, PUBLISHABLE, REFERENCE, READ_ONLY, redirects)
+    redirects, audit_log = known(apps, REDIRECTS), known(apps, AUDIT_LOG)
+    add_permissions(apps, PUBLISHABLE, REFERENCE, READ_ONLY, redirects, audit_log)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -73,6 +75,7 @@ def create_groups(apps, schema_editor=None):
         | codenames(REFERENCE, ["add", "change", "view"])
         | codenames(READ_ONLY, ["view"])
         | codenames(redirects, ["add", "change", "delete", "view"])
+        | codenames(audit_log, ["view"])
     )
     publisher = editor | codenames(REFERENCE, ["delete"]) | PUBLISH
     Group.objects.get_or_create(name="Editors")[0].permissions.set(permissions(editor))
