@@ -5,10 +5,13 @@ The form hides what a user may not use and refuses it on the server as well. Eve
 kept by django-simple-history; a save made on a stale copy is refused (optimistic locking).
 """
 
+import difflib
+import html
 import logging
 import re
 from functools import partial
 
+import nh3
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -22,7 +25,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.translator import translator
@@ -171,6 +175,34 @@ def changes_between(older, newer):
         if not change.old and not change.new:  # empty before and after (None and "")
             continue
         yield model._meta.get_field(change.field), change.old, change.new
+
+
+def as_text(value):
+    """A value as readers see it: rich text without its markup, nothing as nothing."""
+    if value is None:
+        return ""
+    text = str(value)
+    return html.unescape(nh3.clean(text, tags=set())) if "<" in text else text
+
+
+def marked_changes(old, new):
+    """The two values word by word: in the older, what the newer removed is marked <del>; in
+    the newer, what it added is marked <ins>. Rich text is compared as its text."""
+    old_words, new_words = as_text(old).split(), as_text(new).split()
+    older, newer = [], []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        removed = " ".join(old_words[old_start:old_end])
+        added = " ".join(new_words[new_start:new_end])
+        if operation == "equal":
+            older.append(escape(removed))
+            newer.append(escape(added))
+            continue
+        if removed:
+            older.append(format_html("<del>{}</del>", removed))
+        if added:
+            newer.append(format_html("<ins>{}</ins>", added))
+    return mark_safe(" ".join(older)), mark_safe(" ".join(newer))  # noqa: S308 - escaped
 
 
 def site_time(moment, format_name="DATETIME_FORMAT"):
@@ -423,12 +455,15 @@ class PublishableAdmin(SimpleHistoryAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         revisions = list(obj.history.select_related("history_user"))
+        for number, revision in enumerate(reversed(revisions), start=1):
+            revision.number = number  # as the history page counts them, the first save 1
         by_id = {str(revision.history_id): revision for revision in revisions}
         older = by_id.get(request.GET.get("older"), revisions[-1])
         newer = by_id.get(request.GET.get("newer"), revisions[0])
         changes = [
-            {"field": field.verbose_name, "older": old, "newer": new}
+            {"field": field.verbose_name, "older": marked[0], "newer": marked[1]}
             for field, old, new in changes_between(older, newer)
+            for marked in [marked_changes(old, new)]
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -342,7 +342,8 @@ def test_two_revisions_can_be_compared_field_by_field(client, publisher, make_ne
     )
     assert response.status_code == 200
     assert [c["field"] for c in response.context["changes"]] == ["title [en]"]
-    assert "<td>First title</td><td>Second title</td>" in response.text
+    assert "<td><del>First</del> title</td><td><ins>Second</ins> title</td>" in response.text
+    assert "#1 · " in response.text and "#2 · " in response.text  # numbered, oldest first
     bad = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", {"older": "x' OR 1"})
     assert bad.status_code == 200  # an unknown revision falls back to the oldest
 
@@ -367,3 +368,18 @@ def test_view_on_site_opens_the_preview_of_what_is_not_public(client, editor, ma
 def test_the_admin_says_its_times_are_tashkent_time(client, editor, make_news):
     page = login(client, editor).get(CHANGE_URL.format(make_news().pk)).content.decode()
     assert "Every date and time in the admin is Tashkent time (UTC+5)" in page
+
+
+def test_compare_shows_rich_text_as_words_with_what_changed_marked(client, publisher, make_news):
+    item = make_news(body="<p>Officers seized <strong>40 kg</strong> of heroin.</p>")
+    login(client, publisher)
+    client.post(
+        CHANGE_URL.format(item.pk),
+        form_data(
+            item, body="<p>Officers seized <strong>45 kg</strong> of heroin at the border.</p>"
+        ),
+    )
+    page = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/").text
+    assert "<td>Officers seized <del>40</del> kg of <del>heroin.</del></td>" in page
+    assert "<td>Officers seized <ins>45</ins> kg of <ins>heroin at the border.</ins></td>" in page
+    assert "&lt;p&gt;" not in page and "&lt;strong&gt;" not in page  # no raw HTML
