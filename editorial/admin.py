@@ -6,12 +6,10 @@ kept by django-simple-history; a save made on a stale copy is refused (optimisti
 """
 
 import difflib
-import html
 import logging
 import re
 from functools import partial
 
-import nh3
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -33,6 +31,7 @@ from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.models import AuditEntry, ChangeNote, Redirect, Status
+from editorial.richtext import plain_text
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
 CHANGE_NOTE_FIELDS = ["change_kind", "change_note_en", "change_note_ru"]
@@ -182,7 +181,7 @@ def as_text(value):
     if value is None:
         return ""
     text = str(value)
-    return html.unescape(nh3.clean(text, tags=set())) if "<" in text else text
+    return plain_text(text) if "<" in text else text
 
 
 def marked_changes(old, new):

@@ -4,6 +4,8 @@ The editor (django-prose-editor) offers exactly these extensions and nh3 cleans 
 matching allow-list, so script, style, event-handler attributes and javascript: links are dropped.
 """
 
+import html
+
 import nh3
 from django.utils.html import escape
 from django_prose_editor.config import allowlist_from_extensions
@@ -27,6 +29,12 @@ _cleaner = nh3.Cleaner(**allowlist_from_extensions(EXTENSIONS))
 
 def sanitize(html):
     return _cleaner.clean(html or "")
+
+
+def plain_text(html_text):
+    """The words of rich text without its tags. nh3 parses any input; Django's striptags hands
+    it to html.parser, which raises on some (`<![>`)."""
+    return html.unescape(nh3.clean(html_text or "", tags=set()))
 
 
 def paragraphs_to_html(text):

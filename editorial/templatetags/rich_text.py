@@ -1,9 +1,7 @@
-import html
-
-import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from editorial import richtext
 from editorial.richtext import sanitize
 
 register = template.Library()
@@ -18,9 +16,8 @@ def rich_text(html):
 
 @register.filter
 def plain_text(html_text):
-    """The words of rich text without its tags (for a meta description). nh3 parses any input;
-    Django's striptags hands it to html.parser, which raises on some (`<![>`)."""
-    return html.unescape(nh3.clean(html_text or "", tags=set()))
+    """The words of rich text without its tags (for a meta description)."""
+    return richtext.plain_text(html_text)
 
 
 @register.filter
