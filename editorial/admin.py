@@ -19,6 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -454,6 +455,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         revisions = list(obj.history.select_related("history_user"))
+        if not revisions:  # made outside the admin and the ORM's save (a bulk import)
+            self.message_user(request, _("This item has no saved revisions to compare yet."))
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", obj.pk)
         for number, revision in enumerate(reversed(revisions), start=1):
             revision.number = number  # as the history page counts them, the first save 1
         by_id = {str(revision.history_id): revision for revision in revisions}

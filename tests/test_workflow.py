@@ -383,3 +383,12 @@ def test_compare_shows_rich_text_as_words_with_what_changed_marked(client, publi
     assert "<td>Officers seized <del>40</del> kg of <del>heroin.</del></td>" in page
     assert "<td>Officers seized <ins>45</ins> kg of <ins>heroin at the border.</ins></td>" in page
     assert "&lt;p&gt;" not in page and "&lt;strong&gt;" not in page  # no raw HTML
+
+
+def test_compare_of_an_item_without_revisions_says_so(client, publisher):
+    # Made in bulk (as the benchmark's data is): no revision was ever saved.
+    [item] = NewsItem.objects.bulk_create([NewsItem(title="Bulk", slug="bulk", summary="s")])
+    login(client, publisher)
+    response = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/admin/news/newsitem/{item.pk}/history/"
+    assert "no saved revisions to compare yet" in response.content.decode()
