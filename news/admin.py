@@ -73,6 +73,14 @@ class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
         # A new item is usually today's news; the address may still give another date.
         return {"date": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
+    def get_search_results(self, request, queryset, search_term):
+        # The site's own full-text search, over the stored search vectors: the admin's default,
+        # a LIKE over every title, summary and body, took 1.9 s at 100,000 items (docs/deploy.md).
+        if not search_term.strip():
+            return queryset, False
+        matches = NewsItem.objects.search(search_term).values("pk")
+        return queryset.filter(pk__in=matches), False
+
     def lookup_allowed(self, lookup, value, request):
         # The stored search vectors serve the site search, not the list's filters (and on
         # SQLite, for development, they are not there to compare with).

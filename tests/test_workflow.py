@@ -392,3 +392,13 @@ def test_compare_of_an_item_without_revisions_says_so(client, publisher):
     response = client.get(f"/admin/news/newsitem/{item.pk}/history/compare/", follow=True)
     assert response.redirect_chain[-1][0] == f"/admin/news/newsitem/{item.pk}/history/"
     assert "no saved revisions to compare yet" in response.content.decode()
+
+
+def test_the_news_change_list_searches_drafts_and_live_items_by_their_words(
+    client, publisher, make_news
+):
+    draft = make_news(title="Draft", status=Status.DRAFT, body="<p>Heroin seized at Dostyk.</p>")
+    live = make_news(title="Live", summary="Officers seized heroin.")
+    make_news(title="Other", body="<p>A training course.</p>")
+    response = login(client, publisher).get("/admin/news/newsitem/", {"q": "heroin"})
+    assert {item.pk for item in response.context["cl"].result_list} == {draft.pk, live.pk}
