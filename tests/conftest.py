@@ -25,6 +25,8 @@ def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` (full-text search, query plans) skip on SQLite, saying why."""
     if connection.vendor == "postgresql":
         return
+    if running_in_ci() and any(item.get_closest_marker("postgresql") for item in items):
+        raise pytest.UsageError(f"CI runs every test on PostgreSQL: {NEEDS_POSTGRESQL}")
     for item in items:
         if item.get_closest_marker("postgresql"):
             item.add_marker(pytest.mark.skip(reason=NEEDS_POSTGRESQL))
