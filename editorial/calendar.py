@@ -9,13 +9,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from editorial.models import Publishable, Status
+from editorial.models import Publishable
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -50,24 +49,17 @@ def events_between(request, admin_site, start, end):
     for model, model_admin in admin_site._registry.items():
         if not (issubclass(model, Publishable) and model_admin.has_view_permission(request)):
             continue
-        rows = model._default_manager.filter(
-            Q(publish_at__gte=start, publish_at__lt=end)
-            | Q(expire_at__gte=start, expire_at__lt=end),
-            status=Status.PUBLISHED,
-        )
         change = f"admin:{model._meta.app_label}_{model._meta.model_name}_change"
-        for row in rows:
-            for moment, goes_live in ((row.publish_at, True), (row.expire_at, False)):
-                if moment and start <= moment < end:
-                    events.append(
-                        Event(
-                            timezone.localtime(moment),
-                            goes_live,
-                            str(row),
-                            str(model._meta.verbose_name),
-                            reverse(change, args=[row.pk]),
-                        )
-                    )
+        for row, moment, goes_live in model._default_manager.scheduled_changes(start, end):
+            events.append(
+                Event(
+                    timezone.localtime(moment),
+                    goes_live,
+                    str(row),
+                    str(model._meta.verbose_name),
+                    reverse(change, args=[row.pk]),
+                )
+            )
     return sorted(events, key=lambda event: (event.moment, event.title))
 
 

@@ -8,7 +8,7 @@ It reads the publishable models the admin index lists for this user, and their r
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,24 +101,16 @@ def my_drafts(model, user):
 
 def scheduled_soon(model, now):
     until = now + datetime.timedelta(days=SCHEDULED_DAYS)
-    rows = model._default_manager.filter(
-        Q(publish_at__gt=now, publish_at__lte=until) | Q(expire_at__gt=now, expire_at__lte=until),
-        status=Status.PUBLISHED,
-    )
-    entries = []
-    for row in rows:
-        for moment, action in ((row.publish_at, "live"), (row.expire_at, "expires")):
-            if moment and now < moment <= until:
-                entries.append(
-                    Entry(
-                        str(row),
-                        str(model._meta.verbose_name),
-                        change_url(model, row.pk),
-                        when=moment,
-                        action=action,
-                    )
-                )
-    return entries
+    return [
+        Entry(
+            str(row),
+            str(model._meta.verbose_name),
+            change_url(model, row.pk),
+            when=moment,
+            action="live" if goes_live else "expires",
+        )
+        for row, moment, goes_live in model._default_manager.scheduled_changes(now, until)
+    ]
 
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}

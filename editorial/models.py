@@ -51,6 +51,19 @@ class PublishableQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=Status.REVIEW)
 
+    def scheduled_changes(self, start, end):
+        """(item, moment, goes_live) for each published item that goes live (or else expires)
+        in [start, end), in one query."""
+        rows = self.filter(
+            Q(publish_at__gte=start, publish_at__lt=end)
+            | Q(expire_at__gte=start, expire_at__lt=end),
+            status=Status.PUBLISHED,
+        )
+        for row in rows:
+            for moment, goes_live in ((row.publish_at, True), (row.expire_at, False)):
+                if moment and start <= moment < end:
+                    yield row, moment, goes_live
+
 
 class Publishable(models.Model):
     Status = Status
