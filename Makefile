@@ -61,6 +61,8 @@ run: install db.sqlite3
 serve: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
+	# The task worker (the workflow's mail) runs beside gunicorn and stops with it.
+	trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-reload & \
 	$(VENV)/bin/gunicorn unodc_site.wsgi --bind 127.0.0.1:$(PORT) --workers 3
 
 # The tests run on PostgreSQL, as production, whenever one answers: DATABASE_URL if set, else the

@@ -374,7 +374,9 @@ def check_upload_on_one_served_by_the_other(editor):
             "title_en": NEWS_TITLE,
             "slug": NEWS_SLUG,
             "date": "2024-03-01",
-            "status": "published",
+            # One superuser: published without a second person's review, saying why.
+            "action": "force-publish",
+            "comment": "Published at once by the cluster check.",
             "summary_en": "Officers from the five countries compared notes on the border.",
             "body_en": "<p>Border liaison officers met in Termez.</p>",
             "image_alt": "Officers at a border post",

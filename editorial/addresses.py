@@ -35,6 +35,14 @@ def public_addresses(model, pk):
     return addresses
 
 
+def in_language(path, language):
+    """The same page in another language: /en/news/x/ → /ru/news/x/ (other paths as they are)."""
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return f"/{language}/{path.removeprefix(f'/{code}/')}"
+    return path
+
+
 def remember_addresses(sender, instance, raw=False, **kwargs):
     instance._addresses_before_save = {} if raw else public_addresses(sender, instance.pk)
 

@@ -1,29 +1,23 @@
 """The admin side of publishing, shared by news items and programmes.
 
-Editors write drafts and submit them for review; publishers publish, unpublish and schedule.
-The form hides what a user may not use and refuses it on the server as well. Every save is
+Each form's buttons are the workflow's actions (editorial/workflow.py decides who may take
+which, and refuses a crafted POST on the server). An edit of something live is kept as a Draft
+over it until it is approved and published (docs/editorial-workflow.md). Every save of a row is
 kept by django-simple-history; a save made on a stale copy is refused (optimistic locking).
 """
 
 import difflib
-import logging
-import re
-from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -31,24 +25,32 @@ from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.models import AuditEntry, ChangeNote, Redirect, Status
+from editorial import mail, workflow
+from editorial.addresses import in_language, public_addresses
+from editorial.models import (
+    LIVE_STATES,
+    AuditEntry,
+    ChangeNote,
+    Draft,
+    Publishable,
+    Redirect,
+    Status,
+    content_fields,
+    is_site_path,
+    related_fields,
+)
 from editorial.richtext import plain_text
+from editorial.text import one_line, site_time
+from editorial.workflow import Action
 
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
 CHANGE_NOTE_FIELDS = ["change_kind", "change_note_en", "change_note_ru"]
+REVIEW_FIELDS = ["comment"]
+# Actions that change only the work: a live row stays as it is.
+EDITS_ONLY = {Action.SAVE, Action.SUBMIT, Action.REQUEST_CHANGES}
 MINOR, MAJOR = "minor", "major"
-# What only publishers may choose, and what editors may then no longer change or delete.
-PUBLIC_STATES = (Status.PUBLISHED, Status.WITHDRAWN)
-
-logger = logging.getLogger(__name__)
-
-# Whitespace as Python knows it (U+2028, U+2029, \x0b, \x0c, \x1c–\x1f, \x85…), and controls.
-LINE_BREAKS_AND_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
-
-
-def one_line(text):
-    """The text on one line, each run of spaces, line breaks or control characters one space."""
-    return LINE_BREAKS_AND_CONTROLS.sub(" ", str(text)).strip()
+# What editors may no longer delete.
+PUBLIC_STATES = LIVE_STATES
 
 
 class OneLineFieldsForm(forms.ModelForm):
@@ -68,9 +70,33 @@ def publish_permission(model):
 
 
 class PublishableForm(OneLineFieldsForm):
-    """Adds the version the editor started from, and refuses what the user may not do."""
+    """The item's fields, the version the editor started from and the workflow's action (the
+    button pressed, with its comment); refuses, with a sentence, what the user may not do."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The buttons of the form (templates/admin/editorial/change_form.html) send it.
+    action = forms.ChoiceField(choices=Action.choices, required=False)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy(
+            "With “Request changes”: what should change. With “Approve and publish” or "
+            "“Submit for review”: anything the others should know. With “Publish without "
+            "review”: the reason. Kept on the item’s timeline for everyone working on it."
+        ),
+    )
+    unpublish_to = forms.CharField(
+        label=gettext_lazy("When unpublished, send readers to"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "Optional, with “Unpublish”: a page of this site that replaces it, such as "
+            "/en/news/new-title/ (the Russian address follows). Empty: its address says the "
+            "page was removed (410 Gone)."
+        ),
+    )
     # Asked of a publisher saving what is public (PublishableAdmin.get_fieldsets shows them).
     change_kind = forms.ChoiceField(
         label=gettext_lazy("Kind of change"),
@@ -99,7 +125,19 @@ class PublishableForm(OneLineFieldsForm):
     change_note_ru = forms.CharField(
         label=gettext_lazy("Change note [ru]"), max_length=300, required=False
     )
-    can_publish = False  # set by PublishableAdmin.get_form for each request
+    # Set by PublishableAdmin.get_form for each request.
+    can_publish = False
+    user = None
+    restoring = False  # the form holds an old revision: all of it replaces the current one
+    # Changing these changes no text readers see: they are the workflow's.
+    not_content = {
+        "version",
+        "action",
+        "comment",
+        "unpublish_to",
+        *CHANGE_NOTE_FIELDS,
+        *PUBLISHING_FIELDS,
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,20 +151,36 @@ class PublishableForm(OneLineFieldsForm):
             if self.instance.pk
             else 0
         )
-        if not self.can_publish and "status" in self.fields:
-            status = self.fields["status"]
-            status.choices = [
-                (value, label) for value, label in status.choices if value not in PUBLIC_STATES
-            ]
-            status.error_messages["invalid_choice"] = _(
-                "Only publishers can publish. Choose “In review” to ask a publisher to check it."
-            )
+        self.stored = None
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk:
-            self.refuse_stale_save(cleaned_data.get("version"))
+            self.stored = self.refuse_stale_save(cleaned_data.get("version"))
+        self.action = Action(cleaned_data.get("action") or Action.SAVE)
+        self.content_changed = self.restoring or any(
+            name not in self.not_content and not name.startswith("withdrawal_reason")
+            for name in self.changed_data
+        )
+        comment = cleaned_data["comment"] = cleaned_data.get("comment", "").strip()
+        refused = workflow.refusal(
+            self.action,
+            self.stored,
+            self.user,
+            can_publish=self.can_publish,
+            changed=self.content_changed,
+            comment=comment,
+            publish_at=cleaned_data.get("publish_at"),
+        )
+        if refused:
+            raise ValidationError(refused)
         self.require_withdrawal_reason(cleaned_data)
+        unpublish_to = cleaned_data.get("unpublish_to", "").strip()
+        if self.action == Action.UNPUBLISH and unpublish_to and not is_site_path(unpublish_to):
+            self.add_error(
+                "unpublish_to",
+                _("Give a page of this site: a path starting with one “/”, such as /en/news/."),
+            )
         if self.is_major_change() and not cleaned_data.get("change_note_en"):
             self.add_error(
                 "change_note_en",
@@ -134,14 +188,34 @@ class PublishableForm(OneLineFieldsForm):
             )
         return cleaned_data
 
+    @property
+    def is_live(self):
+        return self.stored is not None and self.stored.is_live
+
     def is_major_change(self):
         return (
-            self.was_public and self.can_publish and self.cleaned_data.get("change_kind") == MAJOR
+            self.was_public
+            and self.action in workflow.GOES_LIVE
+            and self.cleaned_data.get("change_kind") == MAJOR
         )
+
+    def links(self):
+        """{link field: keys} as the form leaves them (a field not in the form, as it was)."""
+        return {
+            field.name: [
+                obj.pk
+                for obj in (
+                    self.cleaned_data[field.name]
+                    if field.name in self.cleaned_data
+                    else getattr(self.instance, field.name).all()
+                )
+            ]
+            for field in related_fields(type(self.instance))
+        }
 
     def require_withdrawal_reason(self, cleaned_data):
         reasons = [name for name in self.fields if name.startswith("withdrawal_reason")]
-        if cleaned_data.get("status") != Status.WITHDRAWN or not reasons:
+        if self.action != Action.WITHDRAW or not reasons:
             return
         if not any(cleaned_data.get(name, "").strip() for name in reasons):
             self.add_error(
@@ -154,10 +228,22 @@ class PublishableForm(OneLineFieldsForm):
         current = type(self.instance).objects.select_for_update().get(pk=self.instance.pk)
         if started_from is None or started_from == current.version:
             self.instance.version = current.version  # the save counts on from the latest
-            return
+            return current
         self.data = self.data.copy()
         self.data["version"] = current.version  # saving again now replaces their version, knowingly
         raise ValidationError(stale_save_message(current, started_from))
+
+
+# What the workflow keeps for itself: not a difference editors look for between revisions.
+NOT_COMPARED = {
+    "version",
+    "updated_at",
+    "edited_by",
+    "submitted_by",
+    "submitted_at",
+    "forced_by",
+    "forced_at",
+}
 
 
 def changes_between(older, newer):
@@ -170,11 +256,38 @@ def changes_between(older, newer):
         else set()
     )
     for change in newer.diff_against(older).changes:
-        if change.field in translated or change.field in ("version", "updated_at"):
+        if change.field in translated or change.field in NOT_COMPARED:
             continue
         if not change.old and not change.new:  # empty before and after (None and "")
             continue
         yield model._meta.get_field(change.field), change.old, change.new
+
+
+def draft_changes(live, drafted):
+    """(field, live value, draft value) for each field a draft changes, links included."""
+    model = type(live)
+    for field in content_fields(model):
+        if not field.editable:
+            continue
+        old, new = (shown_value(obj, field) for obj in (live, drafted))
+        if old != new:
+            yield field, old, new
+    for field in related_fields(model):
+        old, new = (
+            ", ".join(sorted(str(related) for related in getattr(obj, field.name).all()))
+            for obj in (live, drafted)
+        )
+        if old != new:
+            yield field, old, new
+
+
+def shown_value(obj, field):
+    if field.is_relation:
+        return str(getattr(obj, field.name) or "")
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    value = field.value_from_object(obj)
+    return str(getattr(value, "name", value) or "")
 
 
 def as_text(value):
@@ -203,14 +316,6 @@ def marked_changes(old, new):
         if added:
             newer.append(format_html("<ins>{}</ins>", added))
     return mark_safe(" ".join(older)), mark_safe(" ".join(newer))  # noqa: S308 - escaped
-
-
-def site_time(moment, format_name="DATETIME_FORMAT"):
-    """A moment as editors read it: in the site's time zone, saying so (date_format alone would
-    give the database's UTC)."""
-    return _("%(moment)s Tashkent time") % {
-        "moment": date_format(timezone.localtime(moment), format_name)
-    }
 
 
 def stale_save_message(current, started_from):
@@ -244,41 +349,30 @@ def refuse_unless_key(model, value):
         raise Http404 from error
 
 
-def send_review_request(*, title, submitted_by, link, recipients):
-    try:
-        send_mail(
-            subject=_("For review: %(title)s") % {"title": one_line(title)},
-            message=_(
-                "%(user)s submitted “%(title)s” for review.\n\n"
-                "Check it and publish it here:\n%(link)s"
-            )
-            % {"user": submitted_by, "title": title, "link": link},
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except Exception:  # any failure of the mailer: the item is saved, only the mail is lost
-        logger.exception("The review request for “%s” could not be sent to %s", title, recipients)
+class WorkFilter(admin.SimpleListFilter):
+    """Where the work stands, a draft over something live included (the state filter sees the
+    live row only)."""
 
+    title = gettext_lazy("work in progress")
+    parameter_name = "work"
 
-def audit_status_change(request, obj, before):
-    """Write the workflow action a change of state is into the audit log."""
-    after, Action = obj.status, AuditEntry.Action
-    detail = ""
-    if after == before:
-        return
-    if after == Status.REVIEW:
-        action = Action.SUBMITTED
-    elif after == Status.PUBLISHED and obj.publish_at and obj.publish_at > timezone.now():
-        action, detail = Action.SCHEDULED, site_time(obj.publish_at)
-    elif after == Status.PUBLISHED:
-        action = Action.PUBLISHED
-    elif after == Status.WITHDRAWN:
-        action, detail = Action.WITHDRAWN, obj.withdrawal_reason
-    elif before in PUBLIC_STATES:
-        action = Action.UNPUBLISHED
-    else:
-        return
-    AuditEntry.record(action, obj, request.user, detail)
+    def lookups(self, request, model_admin):
+        return [
+            (Status.REVIEW, gettext_lazy("Submitted for review")),
+            (Status.CHANGES, gettext_lazy("Changes requested")),
+            ("pending", gettext_lazy("Live, with draft changes pending")),
+            ("unreviewed", gettext_lazy("Published without review")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (Status.REVIEW, Status.CHANGES):
+            return queryset.filter(Q(status=value) | Q(drafts__state=value))
+        if value == "pending":
+            return queryset.filter(drafts__isnull=False)
+        if value == "unreviewed":
+            return queryset.force_published()
+        return queryset
 
 
 class PublishableAdmin(SimpleHistoryAdmin):
@@ -298,20 +392,13 @@ class PublishableAdmin(SimpleHistoryAdmin):
         refuse_unless_key(self.model, object_id)
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
         refuse_unless_key(history.model, version_id)
+        # Restoring makes a new draft (over a live item, a Draft): never a live change.
+        request.restoring_revision = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # Permissions --------------------------------------------------------------------------
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(publish_permission(self.model))
-
-    def has_change_permission(self, request, obj=None):
-        if (
-            obj is not None
-            and obj.status in PUBLIC_STATES
-            and not self.has_publish_permission(request)
-        ):
-            return False  # what is public is changed by publishers; editors may still view it
-        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if (
@@ -323,16 +410,21 @@ class PublishableAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and obj.is_public and self.has_publish_permission(request):
-            fieldsets = [
-                *fieldsets,
-                (gettext_lazy("This change, for readers"), {"fields": CHANGE_NOTE_FIELDS}),
-            ]
+        fieldsets = list(super().get_fieldsets(request, obj))
+        can_publish = self.has_publish_permission(request)
+        review = [
+            *REVIEW_FIELDS,
+            *(["unpublish_to"] if can_publish and obj and obj.is_live else []),
+        ]
+        if obj is not None and obj.is_public and can_publish:
+            fieldsets.append(
+                (gettext_lazy("This change, for readers"), {"fields": CHANGE_NOTE_FIELDS})
+            )
+        fieldsets.append((gettext_lazy("Review"), {"fields": review}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "workflow_state"]
         if not self.has_publish_permission(request):
             readonly += PUBLISHING_FIELDS
         return readonly
@@ -340,65 +432,159 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.can_publish = self.has_publish_permission(request)
+        form.user = request.user
+        form.restoring = getattr(request, "restoring_revision", False)
         return form
+
+    def get_object(self, request, object_id, from_field=None):
+        """The item as its editors work on it: a live row with the draft over it applied."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and obj.is_live:
+            draft = Draft.of(obj)
+            obj = draft.applied_to(obj) if draft else obj
+        return obj
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_draft_state()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        stored = None if obj is None else type(obj)._default_manager.get(pk=obj.pk)
+        context["workflow_actions"] = workflow.actions_for(
+            stored, request.user, self.has_publish_permission(request)
+        )
+        context["draft"] = getattr(obj, "draft", None)
+        context["timeline"] = AuditEntry.timeline(obj)[:50] if obj is not None else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "… was changed successfully" says nothing of what the button did.
+        said = getattr(request, "workflow_message", None)
+        if said and level == messages.SUCCESS:
+            message, request.workflow_message = said, None
+        super().message_user(request, message, level, *args, **kwargs)
 
     # Saving -------------------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
-        submitted_for_review = obj.status == Status.REVIEW and (
-            not change or "status" in form.changed_data
-        )
+        action, user = form.action, request.user
+        comment = form.cleaned_data.get("comment", "")
+        stored = form.stored
         major = form.is_major_change()
+        if stored is not None and stored.is_live:
+            draft = Draft.of(stored)
+            if form.content_changed:
+                draft = workflow.save_draft(stored, obj, form.links(), user)
+            item, work = stored, draft
+            if self.has_publish_permission(request):
+                for name in PUBLISHING_FIELDS:  # the schedule is the publisher's, not a draft's
+                    setattr(item, name, getattr(obj, name))
+            if action == Action.WITHDRAW:
+                for field in type(item)._meta.concrete_fields:
+                    if field.name.startswith("withdrawal_reason"):
+                        setattr(item, field.attname, getattr(obj, field.attname))
+            # Its links go live with the draft (the admin, and the restore view, call this next).
+            form.save_m2m = lambda: None
+        else:
+            item = work = obj
+            if stored is not None:  # the workflow's fields as stored, not as a restored revision
+                for field in Publishable._meta.local_fields:
+                    if field.name not in form.fields and field.name != "version":
+                        setattr(obj, field.attname, getattr(stored, field.attname))
+            if form.content_changed or not change:
+                obj.edited_by = user
+        entries = workflow.take(action, item, work, user, comment, self.action_detail(action, item))
         if major:
-            obj.last_major_change_at = timezone.now()
-        status_before = form.initial.get("status") if change else None
-        super().save_model(request, obj, form, change)
-        audit_status_change(request, obj, status_before)
+            item.last_major_change_at = timezone.now()
+        addresses = public_addresses(type(item), item.pk) if action == Action.UNPUBLISH else {}
+        if item is obj:
+            super().save_model(request, obj, form, change)
+        elif action in workflow.GOES_LIVE and work is not None:
+            workflow.publish_draft(item, work)
+        else:
+            if isinstance(work, Draft) and action != Action.SAVE:
+                work.save()  # its new state (a SAVE stored it already)
+            schedule_changed = any(name in form.changed_data for name in PUBLISHING_FIELDS)
+            if action not in EDITS_ONLY or schedule_changed:
+                item.save()
+        if action == Action.UNPUBLISH:
+            self.redirect_unpublished(form.cleaned_data.get("unpublish_to", ""), addresses)
         if major:
             ChangeNote.objects.create(
-                item=obj,
+                item=item,
                 note_en=form.cleaned_data["change_note_en"],
                 note_ru=form.cleaned_data.get("change_note_ru", ""),
-                published_at=obj.last_major_change_at,
-                made_by=request.user,
+                published_at=item.last_major_change_at,
+                made_by=user,
             )
-            AuditEntry.record(
-                AuditEntry.Action.MAJOR_CHANGE,
-                obj,
-                request.user,
-                form.cleaned_data["change_note_en"],
+            entries.append(
+                (AuditEntry.Action.MAJOR_CHANGE, form.cleaned_data["change_note_en"], "")
             )
-        if submitted_for_review:
-            self.notify_publishers(request, obj)
+        for entry_action, detail, entry_comment in entries:
+            AuditEntry.record(entry_action, item, user, detail, entry_comment)
+        request.workflow_message = self.done_message(action, item, bool(work) and item is not obj)
+        self.notify(request, action, item, work, comment)
 
-    def notify_publishers(self, request, obj):
-        publishers = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .exclude(email="")
-            .filter(
-                Q(is_superuser=True)
-                | Q(groups__permissions__codename=f"publish_{self.opts.model_name}")
-                | Q(user_permissions__codename=f"publish_{self.opts.model_name}")
-            )
-            .distinct()
-        )
-        recipients = [user.email for user in publishers if user.pk != request.user.pk]
-        if not recipients:
+    def action_detail(self, action, item):
+        if action == Action.SCHEDULE and item.publish_at:
+            return site_time(item.publish_at)
+        return ""
+
+    def redirect_unpublished(self, target, addresses):
+        """Point the unpublished item's addresses (410 Gone by now) where the publisher said."""
+        if not target:
             return
-        link = request.build_absolute_uri(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-        )
-        # After the commit, so that a relay that is down or refuses the message cannot undo or
-        # block the save; the failure is logged instead.
-        transaction.on_commit(
-            partial(
-                send_review_request,
-                title=str(obj),
-                submitted_by=str(request.user.get_full_name() or request.user),
-                link=link,
-                recipients=recipients,
+        for language, old in addresses.items():
+            Redirect.objects.update_or_create(
+                old_path=old,
+                defaults={"new_path": in_language(target, language), "automatic": False},
             )
+
+    def done_message(self, action, item, drafted):
+        name = {"item": item}
+        if action == Action.SAVE and drafted:
+            return (
+                _(
+                    "Your changes to “%(item)s” are saved as a draft: the public still sees the "
+                    "live version. Submit them for review when they are ready."
+                )
+                % name
+            )
+        messages_for = {
+            Action.SAVE: _("“%(item)s” is saved as a draft."),
+            Action.SUBMIT: _("“%(item)s” is submitted for review: the publishers are told."),
+            Action.REQUEST_CHANGES: _(
+                "Changes to “%(item)s” are requested: whoever submitted it is told, with your "
+                "comment."
+            ),
+            Action.PUBLISH: _("“%(item)s” is approved and live."),
+            Action.SCHEDULE: _("“%(item)s” is approved and scheduled: it goes live at %(when)s."),
+            Action.FORCE_PUBLISH: _(
+                "“%(item)s” is live without review: it is listed on the dashboard until a "
+                "second person approves it."
+            ),
+            Action.APPROVE_LATER: _("“%(item)s” is approved: a second person has reviewed it."),
+            Action.WITHDRAW: _(
+                "“%(item)s” is withdrawn: it stays at its address under the notice, and has "
+                "left the lists, search and feeds."
+            ),
+            Action.UNPUBLISH: _(
+                "“%(item)s” is unpublished: its address leads where you said, or answers "
+                "“410 Gone”."
+            ),
+        }
+        when = site_time(item.publish_at) if item.publish_at else ""
+        return messages_for[action] % {**name, "when": when}
+
+    def notify(self, request, action, item, work, comment):
+        link = request.build_absolute_uri(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[item.pk])
         )
+        actor = str(request.user.get_full_name() or request.user)
+        if action == Action.SUBMIT:
+            mail.review_requested(item, self.model, actor, link, exclude=request.user)
+        elif action in (Action.REQUEST_CHANGES, *workflow.GOES_LIVE) and work is not None:
+            submitter = work.submitted_by
+            if submitter and submitter.pk != request.user.pk:
+                mail.work_returned(item, action, actor, link, comment, submitter)
 
     def delete_model(self, request, obj):
         AuditEntry.record(AuditEntry.Action.DELETED, obj, request.user)
@@ -428,7 +614,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.compare_revisions),
             name=f"{self.opts.app_label}_{self.opts.model_name}_compare",
         )
-        return [preview, compare, *super().get_urls()]
+        compare_draft = path(
+            "<path:object_id>/draft/compare/",
+            self.admin_site.admin_view(self.compare_draft),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_compare_draft",
+        )
+        return [preview, compare, compare_draft, *super().get_urls()]
 
     def preview(self, request, object_id):
         obj = self.get_object(request, object_id)
@@ -480,31 +671,81 @@ class PublishableAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/editorial/compare.html", context)
 
+    def compare_draft(self, request, object_id):
+        """The draft over a live item beside the live version, field by field."""
+        refuse_unless_key(self.model, object_id)
+        live = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        if live is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, live):
+            raise PermissionDenied
+        draft = Draft.of(live)
+        if draft is None:
+            self.message_user(request, _("There is no draft over the live version to compare."))
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", live.pk)
+        changes = [
+            {"field": field.verbose_name, "older": marked[0], "newer": marked[1]}
+            for field, old, new in draft_changes(live, draft.applied_to(live))
+            for marked in [marked_changes(old, new)]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Draft changes to %(item)s") % {"item": live},
+            "opts": self.opts,
+            "original": live,
+            "draft": draft,
+            "changes": changes,
+        }
+        return TemplateResponse(request, "admin/editorial/compare_draft.html", context)
+
     # Lists --------------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("state"), ordering="status")
     def public_state(self, obj):
-        state = obj.public_state
-        if obj.status == Status.PUBLISHED and obj.publish_at and not obj.is_public:
-            return format_html("{} {}", state, site_time(obj.publish_at, "SHORT_DATETIME_FORMAT"))
-        return state
+        return workflow_state_text(obj, getattr(obj, "draft_state", None))
+
+    @admin.display(description=gettext_lazy("state"))
+    def workflow_state(self, obj):
+        if obj is None or obj.pk is None:
+            return Status.DRAFT.label
+        draft = getattr(obj, "draft", None)
+        return workflow_state_text(obj, draft.state if draft else None)
 
     # Actions ------------------------------------------------------------------------------
     @admin.action(
-        permissions=["publish"], description=gettext_lazy("Publish the selected items now")
+        permissions=["publish"],
+        description=gettext_lazy("Approve and publish the selected items (or their drafts)"),
     )
     def publish(self, request, queryset):
         published, refused = 0, []
         for obj in queryset:
-            obj.status = Status.PUBLISHED
-            try:
-                obj.full_clean()
-            except ValidationError as error:
-                refused.append(f"“{obj}”: {' '.join(error.messages)}")
+            future = obj.publish_at is not None and obj.publish_at > timezone.now()
+            action = Action.SCHEDULE if future and not obj.is_live else Action.PUBLISH
+            reason = workflow.refusal(
+                action,
+                obj,
+                request.user,
+                can_publish=True,
+                changed=False,
+                comment="",
+                publish_at=obj.publish_at,
+            )
+            work = workflow.work_on(obj)
+            entries = [] if reason else workflow.take(action, obj, work, request.user)
+            if not reason and work is obj:
+                try:
+                    obj.full_clean()
+                except ValidationError as error:
+                    reason = " ".join(error.messages)
+            if reason:
+                refused.append(f"“{obj}”: {reason}")
                 continue
             obj._change_reason = "Published from the list"
-            before = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-            obj.save()
-            audit_status_change(request, obj, before)
+            if work is obj:
+                obj.save()
+            else:
+                workflow.publish_draft(obj, work)
+            for entry_action, detail, comment in entries:
+                AuditEntry.record(entry_action, obj, request.user, detail, comment)
             published += 1
         if published:
             self.message_user(
@@ -520,19 +761,37 @@ class PublishableAdmin(SimpleHistoryAdmin):
 
     @admin.action(
         permissions=["publish"],
-        description=gettext_lazy("Unpublish the selected items (back to draft)"),
+        description=gettext_lazy("Unpublish the selected items (their addresses answer 410 Gone)"),
     )
     def unpublish(self, request, queryset):
         count = 0
-        for obj in queryset.filter(status__in=PUBLIC_STATES):
-            before, obj.status = obj.status, Status.DRAFT
+        for obj in queryset.filter(status__in=LIVE_STATES):
+            entries = workflow.take(Action.UNPUBLISH, obj, obj, request.user)
             obj._change_reason = "Unpublished from the list"
             obj.save()
-            audit_status_change(request, obj, before)
+            for entry_action, detail, comment in entries:
+                AuditEntry.record(entry_action, obj, request.user, detail, comment)
             count += 1
         self.message_user(
             request, ngettext("%d item unpublished.", "%d items unpublished.", count) % count
         )
+
+
+def workflow_state_text(item, draft_state=None):
+    """The state as editors name it: Draft, Submitted for review, Changes requested, Scheduled
+    (with the time), Live (with "draft changes pending"), Withdrawn or Unpublished."""
+    state = item.public_state
+    parts = [str(state)]
+    if item.status == Status.PUBLISHED and item.publish_at and item.publish_at > timezone.now():
+        parts = [f"{state} {site_time(item.publish_at, 'SHORT_DATETIME_FORMAT')}"]
+    if draft_state:
+        pending = _("draft changes pending")
+        if draft_state != Status.DRAFT:
+            pending = f"{pending} ({Status(draft_state).label.lower()})"
+        parts.append(pending)
+    if item.forced_at:
+        parts.append(_("not yet reviewed by a second person"))
+    return " · ".join(parts)
 
 
 class ProtectedWhileInNewsMixin:

@@ -1,15 +1,19 @@
-"""What news items and programmes share: a publishing state, a schedule and a version counter;
-and the redirects that keep their old addresses working."""
+"""What everything the public reads shares: a publishing state, a schedule, a version counter
+and a draft kept over the live version; the redirects that keep old addresses working; the
+public change notes and the audit log."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
 SLUG_HELP = _(
     "The last part of the page address. Changed on a public page, the old address "
@@ -19,10 +23,18 @@ SLUG_HELP = _(
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("In review")
+    REVIEW = "review", _("Submitted for review")
+    CHANGES = "changes", _("Changes requested")
     PUBLISHED = "published", _("Published")
     # GOV.UK's withdrawal: the page stays at its address under a notice, and leaves every list.
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+# The states of work not yet live: of a row never published (or unpublished), or of a draft.
+WORK_STATES = (Status.DRAFT, Status.REVIEW, Status.CHANGES, Status.UNPUBLISHED)
+# The row is live (or was, and is at its address): edits go to a draft over it.
+LIVE_STATES = (Status.PUBLISHED, Status.WITHDRAWN)
 
 
 def public_now():
@@ -49,7 +61,23 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(public_now() | Q(status=Status.WITHDRAWN))
 
     def awaiting_review(self):
-        return self.filter(status=Status.REVIEW)
+        """Submitted for review: the row itself, or a draft over it."""
+        return self.filter(Q(status=Status.REVIEW) | Q(drafts__state=Status.REVIEW))
+
+    def force_published(self):
+        """Published without a second person's review, until someone gives it."""
+        return self.filter(forced_at__isnull=False)
+
+    def with_draft_state(self):
+        """Each row with `draft_state`: the state of the draft over it, or None."""
+        return self.annotate(
+            draft_state=models.Subquery(
+                Draft.objects.filter(
+                    content_type=ContentType.objects.get_for_model(self.model),
+                    object_id=models.OuterRef("pk"),
+                ).values("state")[:1]
+            )
+        )
 
     def scheduled_changes(self, start, end):
         """(item, moment, goes_live) for each published item that goes live (or else expires)
@@ -75,11 +103,49 @@ class Publishable(models.Model):
         default=Status.DRAFT,
         db_index=True,
         help_text=_(
-            "Draft: only staff see it. In review: a publisher is asked to check it. "
-            "Published: public from the publish time on. Withdrawn: still at its address, "
+            "Draft: only staff see it. Submitted for review: a publisher is asked to check "
+            "it. Published: public from the publish time on. Withdrawn: still at its address, "
             "under a notice giving the reason, but in no list, search or feed."
         ),
     )
+    # Who has the work on it in hand, while the row itself is the work (never live, or
+    # unpublished); a live row's work is its Draft's.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    # Published by a publisher without a second person's review (an urgent correction).
+    forced_at = models.DateTimeField(
+        _("published without review at"), null=True, blank=True, editable=False
+    )
+    forced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published without review by"),
+    )
+    forced_reason = models.TextField(
+        _("reason to publish without review"), blank=True, editable=False
+    )
+    drafts = GenericRelation("editorial.Draft")
     publish_at = models.DateTimeField(
         _("publish at"),
         null=True,
@@ -143,6 +209,11 @@ class Publishable(models.Model):
         )
 
     @property
+    def is_live(self):
+        """Published or withdrawn: what is stored is (or was) public, and edits go to a draft."""
+        return self.status in LIVE_STATES
+
+    @property
     def is_at_its_address(self):
         """The public can open its page: it is public, or withdrawn (under a notice)."""
         return self.is_public or self.status == Status.WITHDRAWN
@@ -157,7 +228,142 @@ class Publishable(models.Model):
             return _("Scheduled")
         if self.expire_at and self.expire_at <= now:
             return _("Expired")
-        return _("Public")
+        return _("Live")
+
+
+# Kept on the row whatever a draft says: the publishing state and schedule, set by actions.
+WORKFLOW_FIELDS = {field.name for field in Publishable._meta.local_fields} | {
+    "created_at",
+    "updated_at",
+}
+
+
+def content_fields(model):
+    """The concrete fields a draft carries: everything readers see, none of the workflow's.
+
+    A translated text is carried by language (title_en, title_ru); its untranslated column
+    ("title") follows the language of the request, and is left out.
+    """
+    translated = translated_fields(model)
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+        and not field.generated
+        and field.name not in translated
+        and field.name not in WORKFLOW_FIELDS
+        # modeltranslation's copies of a workflow field (withdrawal_reason_en, …)
+        and getattr(field, "translated_field", field).name not in WORKFLOW_FIELDS
+    ]
+
+
+def translated_fields(model):
+    if model not in translator.get_registered_models():
+        return set()
+    return set(translator.get_options_for_model(model).fields)
+
+
+def related_fields(model):
+    return list(model._meta.many_to_many)
+
+
+class Draft(models.Model):
+    """Changes to something live, kept apart until they are published: the public goes on
+    seeing the row, links and both languages included, and publishing copies this over it.
+
+    One per item. `content` is Django's "python" serialisation of the edited copy, each link
+    field as its list of keys.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey()
+    content = models.JSONField(encoder=DjangoJSONEncoder)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=[(s.value, s.label) for s in (Status.DRAFT, Status.REVIEW, Status.CHANGES)],
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    edited_at = models.DateTimeField(_("last edited at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_per_item")
+        ]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self):
+        """The draft's own title (or name, or label), in the language of the request if it has
+        one, else in English."""
+        fields = self.content["fields"]
+        for name in ("title", "name", "label"):
+            for key in (f"{name}_{get_language()}", f"{name}_en", name):
+                if fields.get(key):
+                    return str(fields[key])
+        return ""
+
+    @classmethod
+    def of(cls, item):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        ).first()
+
+    @staticmethod
+    def serialise(obj, links):
+        """The edited copy obj (not saved) with links {field name: keys} as draft content."""
+        model = type(obj)
+        fields = {
+            field.attname: field.value_from_object(obj)
+            if not isinstance(field, models.FileField)
+            else (field.value_from_object(obj).name or "")
+            for field in content_fields(model)
+        }
+        fields.update({name: sorted(keys) for name, keys in links.items()})
+        return {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
+
+    def links(self):
+        model = self.content_type.model_class()
+        return {
+            field.name: self.content["fields"].get(field.name, [])
+            for field in related_fields(model)
+        }
+
+    def applied_to(self, live):
+        """A copy of the live row showing this draft, in memory: for the form, the preview and
+        the comparison. Its links are read from the draft's keys, not the live rows."""
+        model = type(live)
+        loaded = [f.attname for f in model._meta.concrete_fields if f.attname in live.__dict__]
+        copy = model.from_db(live._state.db, loaded, [live.__dict__[name] for name in loaded])
+        for field in content_fields(model):
+            if field.attname in self.content["fields"]:
+                value = self.content["fields"][field.attname]
+                setattr(copy, field.attname, field.to_python(value))
+        copy._prefetched_objects_cache = {
+            name: model._meta.get_field(name).related_model._default_manager.filter(pk__in=keys)
+            for name, keys in self.links().items()
+        }
+        copy.draft = self
+        return copy
 
 
 def is_site_path(value):
@@ -280,7 +486,11 @@ class AuditEntry(models.Model):
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("submitted for review")
-        PUBLISHED = "published", _("published")
+        CHANGES_REQUESTED = "changes-requested", _("requested changes")
+        COMMENTED = "commented", _("commented")
+        PUBLISHED = "published", _("approved and published")
+        FORCE_PUBLISHED = "force-published", _("published without review")
+        APPROVED = "approved", _("approved after publication")
         SCHEDULED = "scheduled", _("scheduled")
         UNPUBLISHED = "unpublished", _("unpublished")
         WITHDRAWN = "withdrawn", _("withdrawn")
@@ -304,9 +514,11 @@ class AuditEntry(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     item = models.CharField(_("item"), max_length=300, help_text=_("As it was named then."))
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
 
@@ -314,7 +526,7 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.item}"
 
     @classmethod
-    def record(cls, action, obj, actor=None, detail=""):
+    def record(cls, action, obj, actor=None, detail="", comment=""):
         is_user = actor is not None and actor.is_authenticated
         return cls.objects.create(
             action=action,
@@ -323,4 +535,12 @@ class AuditEntry(models.Model):
             object_id=obj.pk,
             item=str(obj)[:300],
             detail=str(detail)[:300],
+            comment=comment,
         )
+
+    @classmethod
+    def timeline(cls, obj):
+        """What was done to the item, newest first: its review comments included."""
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("actor")

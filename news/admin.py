@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from editorial.admin import PublishableAdmin, PublishableForm
+from editorial.admin import PublishableAdmin, PublishableForm, WorkFilter
 from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
 from news.importer import MAX_DOCUMENT_BYTES, DocumentError, import_news_draft
@@ -41,7 +41,7 @@ class NewsItemForm(ImageUploadFormMixin, PublishableForm):
 @admin.register(NewsItem)
 class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
     list_display = ["title", "date", "public_state", "updated_at"]
-    list_filter = ["status", "countries", "thematic_areas", "programmes"]
+    list_filter = ["status", WorkFilter, "countries", "thematic_areas", "programmes"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
@@ -55,12 +55,13 @@ class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
         (
             _("Publishing"),
             {
-                "fields": ["status", "publish_at", "expire_at", "withdrawal_reason"],
+                "fields": ["workflow_state", "publish_at", "expire_at", "withdrawal_reason"],
                 "description": _(
-                    "Editors save drafts and choose “In review” when an item is ready; "
-                    "a publisher then publishes it, now or at a set time. A publisher may "
-                    "withdraw a published item that is no longer current: it stays online "
-                    "under the reason given, and leaves the lists, search and feeds."
+                    "Editors save drafts and submit them for review; a second person, a "
+                    "publisher, approves and publishes them, now or at a set time. Changes to "
+                    "something live are a draft until then: the public keeps seeing the live "
+                    "version. A publisher may withdraw what is no longer current: it stays "
+                    "online under the reason given, and leaves the lists, search and feeds."
                 ),
             },
         ),

@@ -7,6 +7,7 @@ from editorial.admin import (
     ProtectedWhileInNewsMixin,
     PublishableAdmin,
     PublishableForm,
+    WorkFilter,
 )
 from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
@@ -46,10 +47,22 @@ class OfficeAdmin(TranslationAdmin):
 
 
 class SignatoryInline(admin.TabularInline):
+    """Signatories of a programme not yet live; a live programme's are read-only (they are not
+    part of its draft)."""
+
     model = Signatory
     form = OneLineFieldsForm
     extra = 0
     autocomplete_fields = ["country"]
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj and obj.is_live) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_live) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_live) and super().has_delete_permission(request, obj)
 
 
 class ProgrammeForm(ImageUploadFormMixin, PublishableForm):
@@ -61,7 +74,7 @@ class ProgrammeAdmin(
     ImageAdminMixin, ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin
 ):
     list_display = ["title", "start_year", "end_year", "phase_display", "public_state"]
-    list_filter = ["status", "thematic_areas", "countries", "start_year"]
+    list_filter = ["status", WorkFilter, "thematic_areas", "countries", "start_year"]
     search_fields = ["title", "vision", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "thematic_areas"]
@@ -74,7 +87,7 @@ class ProgrammeAdmin(
         (None, {"fields": ["title", "slug", "vision", "description"]}),
         (
             _("Publishing"),
-            {"fields": ["status", "publish_at", "expire_at", "withdrawal_reason"]},
+            {"fields": ["workflow_state", "publish_at", "expire_at", "withdrawal_reason"]},
         ),
         (
             _("Dates and budget"),

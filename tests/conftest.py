@@ -1,8 +1,11 @@
 import datetime
+import email
+import email.policy
 import os
 import shutil
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
 from django.core.management import call_command
@@ -14,6 +17,7 @@ from playwright.sync_api import sync_playwright
 from bench import chromium
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
+from tests.ports import free_port
 from unodc_site.seed import seed
 
 NEEDS_POSTGRESQL = (
@@ -43,6 +47,16 @@ def english_by_default():
 def empty_cache():
     """Each test starts with no cached pages (the cache outlives the rolled-back database)."""
     cache.clear()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run in the test itself, as Django's test mailer keeps mail in memory;
+    tests/test_tasks.py runs the database queue and its worker."""
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,6 +122,40 @@ def programme(db, kazakhstan, drugs):
     programme.countries.add(kazakhstan)
     programme.thematic_areas.add(drugs)
     return programme
+
+
+# ---------------------------------------------------------------- a real SMTP server (aiosmtpd)
+class Inbox:
+    """An SMTP server's handler: keeps each message it accepts, or refuses them all."""
+
+    def __init__(self, refuse=False):
+        self.refuse = refuse
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.refuse:
+            return "554 5.7.1 Message refused"
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    servers = []
+
+    def start(refuse=False):
+        inbox = Inbox(refuse=refuse)
+        port = free_port()  # aiosmtpd checks the port it is given, so it cannot be 0
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        servers.append(controller)
+        return inbox, port
+
+    yield start
+    for controller in servers:
+        controller.stop()
 
 
 @pytest.fixture

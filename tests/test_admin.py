@@ -116,7 +116,9 @@ def news_form(**overrides):
         "title": "Border liaison offices meet",
         "slug": "border-liaison-offices-meet",
         "date": "2024-03-01",
-        "status": "published",
+        # A superuser with no second publisher: published without review, saying why.
+        "action": "force-publish",
+        "comment": "Urgent: the meeting is today.",
         "summary": "A summary.",
         "body": "A body.",
         "image_alt": "",

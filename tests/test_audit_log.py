@@ -34,13 +34,13 @@ def actions():
 
 
 def test_every_workflow_action_is_logged_with_who(client, editor, publisher):
-    login(client, editor).post(ADD_URL, form_data(status=Status.REVIEW))
+    login(client, editor).post(ADD_URL, form_data(action="submit"))
     item = NewsItem.objects.get()
-    login(client, publisher).post(CHANGE_URL.format(item.pk), form_data(item, status="published"))
+    login(client, publisher).post(CHANGE_URL.format(item.pk), form_data(item, action="publish"))
     item.refresh_from_db()
     client.post(
         CHANGE_URL.format(item.pk),
-        form_data(item, status=Status.WITHDRAWN, withdrawal_reason_en="Superseded."),
+        form_data(item, action="withdraw", withdrawal_reason_en="Superseded."),
     )
     client.post("/admin/news/newsitem/", {"action": "unpublish", "_selected_action": [item.pk]})
     client.post(f"/admin/news/newsitem/{item.pk}/delete/", {"post": "yes"})
@@ -60,20 +60,20 @@ def test_every_workflow_action_is_logged_with_who(client, editor, publisher):
 
 
 def test_scheduling_is_logged_with_the_time(client, publisher, make_news):
-    item = make_news(status=Status.DRAFT)
+    item = make_news(status=Status.REVIEW)
     day = timezone.localdate() + datetime.timedelta(days=3)
     login(client, publisher).post(
         CHANGE_URL.format(item.pk),
-        form_data(item, status="published", publish_at_0=day.isoformat(), publish_at_1="09:00:00"),
+        form_data(item, action="schedule", publish_at_0=day.isoformat(), publish_at_1="09:00:00"),
     )
     entry = AuditEntry.objects.get()
     assert entry.action == Action.SCHEDULED and "Tashkent time" in entry.detail
 
 
 def test_the_log_filters_by_action_and_person(client, editor, publisher, make_news):
-    login(client, editor).post(ADD_URL, form_data(status=Status.REVIEW))
+    login(client, editor).post(ADD_URL, form_data(action="submit"))
     item = NewsItem.objects.get()
-    login(client, publisher).post(CHANGE_URL.format(item.pk), form_data(item, status="published"))
+    login(client, publisher).post(CHANGE_URL.format(item.pk), form_data(item, action="publish"))
 
     login(client, editor)
     published = client.get(LOG, {"action__exact": Action.PUBLISHED})

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bench.management.commands.bench_data import SYNTHETIC_PUBLISHER
+from editorial.models import Draft, Status
 from news.models import NewsItem
 from programmes.models import Country
 
@@ -30,6 +31,24 @@ def test_bench_data_adds_published_marked_items_with_links(seeded):
         assert 1 <= len(item.countries.all()) <= 2
         assert len(item.programmes.all()) <= 1
         assert len(item.thematic_areas.all()) == 1
+
+
+def test_bench_data_adds_revisions_and_drafts_in_review(seeded):
+    call_command("bench_data", news=12, revisions=3, in_review=5, batch_size=4, verbosity=0)
+    items = list(synthetic())
+    assert {item.history.count() for item in items} == {3}
+    assert {item.version for item in items} == {3}
+    latest = items[0].history.first()
+    assert (latest.version, latest.history_type) == (3, "~")
+    drafts = Draft.objects.all()
+    assert len(drafts) == 5 and {draft.state for draft in drafts} == {Status.REVIEW}
+    assert NewsItem.objects.awaiting_review().distinct().count() == 5
+    draft = drafts[0]
+    assert draft.applied_to(draft.item).summary_en.endswith("(corrected)")
+    assert draft.item.is_public  # the public still reads the live version
+
+    call_command("bench_data", clear=True, verbosity=0)
+    assert not Draft.objects.exists()
 
 
 def test_bench_data_run_twice_adds_more_under_new_slugs(seeded):

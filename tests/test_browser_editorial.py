@@ -64,9 +64,10 @@ def test_editor_writes_publisher_schedules_reader_sees_it(site, browser, photo, 
     editor.locator(".field-body_en [contenteditable=true].ProseMirror").click()
     editor.keyboard.type("Officers of the border post seized the drugs on Monday.")
     editor.locator("#id_image").set_input_files(photo)
-    expect(editor.get_by_label("Status:").locator("option")).to_have_text(["Draft", "In review"])
-    editor.get_by_label("Status:").select_option(label="In review")
-    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".workflow-actions button")).to_have_text(
+        ["Save draft", "Submit for review"]
+    )
+    editor.get_by_role("button", name="Submit for review").click()
 
     expect(
         editor.get_by_text("Add alt text for the image: screen readers read it aloud.")
@@ -75,8 +76,8 @@ def test_editor_writes_publisher_schedules_reader_sees_it(site, browser, photo, 
 
     editor.locator("#id_image").set_input_files(photo)  # browsers never keep a chosen file
     editor.get_by_label("Alt text:").fill("Officers stand beside seized packages at a border post")
-    editor.get_by_role("button", name="Save", exact=True).click()
-    expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
+    editor.get_by_role("button", name="Submit for review").click()
+    expect(editor.locator(".messagelist")).to_contain_text("is submitted for review")
     item = NewsItem.objects.get(title=TITLE)
     assert item.status == "review"
     assert "<p>Officers of the border post seized the drugs on Monday.</p>" in item.body
@@ -89,12 +90,11 @@ def test_editor_writes_publisher_schedules_reader_sees_it(site, browser, photo, 
     log_in(publisher, site, "publisher")
     publisher.get_by_role("link", name="1 news item awaits review").click()
     publisher.get_by_role("link", name=TITLE).click()
-    publisher.get_by_label("Status:").select_option(label="Published")
     opening_day = timezone.localdate() + datetime.timedelta(days=30)
     publisher.locator("#id_publish_at_0").fill(opening_day.isoformat())
     publisher.locator("#id_publish_at_1").fill("09:00:00")
-    publisher.get_by_role("button", name="Save", exact=True).click()
-    expect(publisher.locator(".messagelist")).to_contain_text("was changed successfully")
+    publisher.get_by_role("button", name="Schedule", exact=True).click()
+    expect(publisher.locator(".messagelist")).to_contain_text("is approved and scheduled")
     publisher.goto(f"{site}/admin/news/newsitem/")
     row = publisher.locator("#result_list tr", has_text=TITLE)
     expect(row).to_contain_text("Scheduled")
@@ -112,3 +112,79 @@ def test_editor_writes_publisher_schedules_reader_sees_it(site, browser, photo, 
             "alt", "Officers stand beside seized packages at a border post"
         )
         expect(reader).to_have_url(re.compile(f"/en/news/{item.slug}/$"))
+
+
+def test_a_correction_of_live_news_goes_round_the_review_loop(site, browser, make_news):
+    """An editor corrects live news; the public keeps the old text until a second person
+    approves; changes are requested with a comment and mailed; the approval takes a public
+    change note; the old address redirects. Another publisher's forced publication is listed;
+    withdrawal and unpublishing show their pages."""
+    create_groups(apps)
+    staff("editor", "Editors")
+    staff("publisher", "Publishers")
+    staff("second", "Publishers")
+    item = make_news(
+        title="Heroin seized at the border",
+        slug="heroin-seized",
+        summary="Officers seized 40 kg of heroin.",
+        body="<p>Officers seized 40 kg of heroin.</p>",
+    )
+    reader = browser.new_context().new_page()
+
+    editor = browser.new_context().new_page()
+    log_in(editor, site, "editor")
+    editor.goto(f"{site}/admin/news/newsitem/{item.pk}/change/")
+    editor.locator("#id_summary_en").fill("Officers seized 45 kg of heroin.")
+    editor.get_by_label("Slug:").fill("heroin-seized-dostyk")
+    editor.get_by_role("button", name="Submit for review").click()
+    expect(editor.locator(".messagelist")).to_contain_text("is submitted for review")
+    reader.goto(f"{site}/en/news/heroin-seized/")
+    expect(reader.locator("article")).to_contain_text("40 kg")
+
+    publisher = browser.new_context().new_page()
+    log_in(publisher, site, "publisher")
+    expect(publisher.locator("#awaiting-review")).to_contain_text("Heroin seized at the border")
+    publisher.locator("#awaiting-review").get_by_role("link").first.click()
+    publisher.get_by_label("Comment:").fill("Give the weight as in the press release: 42 kg.")
+    publisher.get_by_role("button", name="Request changes").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("Changes to")
+    [returned] = [m for m in mail.outbox if m.to == ["editor@unodc.example"]]
+    assert "42 kg" in returned.body
+
+    editor.goto(f"{site}/admin/")
+    editor.locator("#changes-requested").get_by_role("link").first.click()
+    expect(editor.locator(".workflow-timeline")).to_contain_text("42 kg")
+    editor.locator("#id_summary_en").fill("Officers seized 42 kg of heroin.")
+    editor.get_by_role("button", name="Submit for review").click()
+
+    publisher.goto(f"{site}/admin/news/newsitem/{item.pk}/change/")
+    publisher.locator("#id_change_kind_1").check()  # "Major: readers should know…"
+    publisher.get_by_label("Change note [en]:").fill("Corrected the weight seized.")
+    publisher.get_by_role("button", name="Approve and publish").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("is approved and live")
+
+    reader.goto(f"{site}/en/news/heroin-seized/")  # the old address redirects
+    expect(reader).to_have_url(re.compile("/en/news/heroin-seized-dostyk/$"))
+    expect(reader.locator("article")).to_contain_text("42 kg")
+    expect(reader.locator("article")).to_contain_text("Last updated")
+    expect(reader.locator("article")).to_contain_text("Corrected the weight seized.")
+
+    second = browser.new_context().new_page()
+    log_in(second, site, "second")
+    second.goto(f"{site}/admin/news/newsitem/{item.pk}/change/")
+    second.locator("#id_title_en").fill("Heroin seized at the Dostyk border")
+    second.get_by_label("Comment:").fill("The place was missing from the title.")
+    second.get_by_role("button", name="Publish without review").click()
+    expect(second.locator(".messagelist")).to_contain_text("live without review")
+    publisher.goto(f"{site}/admin/")
+    expect(publisher.locator("#published-without-review")).to_contain_text("Dostyk border")
+
+    second.goto(f"{site}/admin/news/newsitem/{item.pk}/change/")
+    second.locator("#id_withdrawal_reason_en").fill("Superseded by the annual figures.")
+    second.get_by_role("button", name="Withdraw").click()
+    reader.goto(f"{site}/en/news/heroin-seized-dostyk/")
+    expect(reader.locator("main")).to_contain_text("Superseded by the annual figures.")
+
+    second.goto(f"{site}/admin/news/newsitem/{item.pk}/change/")
+    second.get_by_role("button", name="Unpublish").click()
+    assert reader.goto(f"{site}/en/news/heroin-seized-dostyk/").status == 410

@@ -31,7 +31,7 @@ def publisher():
 
 def test_publishers_see_what_awaits_review_with_who_sent_it(client, editor, publisher):
     login(client, editor).post(
-        ADD_URL, form_data(title="Border seizure", slug="border-seizure", status=Status.REVIEW)
+        ADD_URL, form_data(title="Border seizure", slug="border-seizure", action="submit")
     )
     login(client, publisher)
     awaiting = section(client, "awaiting-review")

@@ -1,18 +1,15 @@
 """The review mail: sent after the save commits, through a real SMTP conversation, and a mailer
 that fails (relay down, message refused, bad address) loses the mail, never the editor's work."""
 
-import email
-import email.policy
 import logging
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from editorial.admin import send_review_request
+from editorial.mail import send_review_request
 from editorial.models import Status
 from news.models import NewsItem
 from programmes.models import Country
@@ -21,39 +18,6 @@ from tests.ports import free_port
 ADD_URL = "/admin/news/newsitem/add/"
 # Unicode line breaks and separators that a paste from a word processor can carry.
 LINE_BREAKS = ["\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\r\n", "\n"]
-
-
-class Inbox:
-    """An SMTP server's handler: keeps each message it accepts, or refuses them all."""
-
-    def __init__(self, refuse=False):
-        self.refuse = refuse
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.refuse:
-            return "554 5.7.1 Message refused"
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    servers = []
-
-    def start(refuse=False):
-        inbox = Inbox(refuse=refuse)
-        port = free_port()  # aiosmtpd checks the port it is given, so it cannot be 0
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        servers.append(controller)
-        return inbox, port
-
-    yield start
-    for controller in servers:
-        controller.stop()
 
 
 def smtp_mailer(settings, port):
@@ -77,7 +41,7 @@ def submit_for_review(title="Seizure on the border"):
     data = {
         "slug": "seizure-on-the-border",
         "date": timezone.localdate().isoformat(),
-        "status": Status.REVIEW,
+        "action": "submit",
         "version": "",
         "image_alt": "",
         "image_caption": "",
@@ -97,7 +61,7 @@ def review_mail_failures(caplog):
     return [
         r
         for r in caplog.records
-        if r.name == "editorial.admin" and r.levelno == logging.ERROR and r.exc_info
+        if r.name == "editorial.mail" and r.levelno == logging.ERROR and r.exc_info
     ]
 
 
@@ -165,26 +129,32 @@ def test_title_with_a_unicode_line_break_is_saved_on_one_line_and_mailed(
     assert message["Subject"] == "For review: Seizure on the border"
 
 
+@pytest.mark.django_db  # the mail waits for the transaction to commit
 @pytest.mark.parametrize("line_break", LINE_BREAKS, ids=repr)
-def test_review_mail_subject_is_one_line_whatever_the_title(line_break):
-    send_review_request(
-        title=f"Seizure{line_break}on\x00the{line_break}{line_break}border{line_break}",
-        submitted_by="Editor",
-        link="https://roca.example/admin/news/newsitem/1/change/",
-        recipients=["publisher@unodc.example"],
-    )
+def test_review_mail_subject_is_one_line_whatever_the_title(
+    line_break, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_review_request(
+            title=f"Seizure{line_break}on\x00the{line_break}{line_break}border{line_break}",
+            submitted_by="Editor",
+            link="https://roca.example/admin/news/newsitem/1/change/",
+            recipients=["publisher@unodc.example"],
+        )
     [message] = mail.outbox
     assert message.subject == "For review: Seizure on the border"
     assert "\n" not in message.message()["Subject"]
 
 
-def test_a_bad_recipient_address_loses_the_mail_only(caplog):
-    send_review_request(
-        title="Seizure on the border",
-        submitted_by="Editor",
-        link="https://roca.example/admin/news/newsitem/1/change/",
-        recipients=["publisher@unodc.example\nBcc: everyone@example.org"],
-    )
+@pytest.mark.django_db
+def test_a_bad_recipient_address_loses_the_mail_only(caplog, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_review_request(
+            title="Seizure on the border",
+            submitted_by="Editor",
+            link="https://roca.example/admin/news/newsitem/1/change/",
+            recipients=["publisher@unodc.example\nBcc: everyone@example.org"],
+        )
     assert mail.outbox == []
     assert len(review_mail_failures(caplog)) == 1
 

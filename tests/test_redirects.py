@@ -122,7 +122,10 @@ def test_a_slug_changed_in_the_admin_redirects_and_the_form_says_it_will(client,
     form = client.get(CHANGE_URL.format(item.pk)).content.decode()
     assert "the old address redirects to the new one" in form
 
-    response = client.post(CHANGE_URL.format(item.pk), form_data(item, slug="seizure-at-border"))
+    response = client.post(
+        CHANGE_URL.format(item.pk),
+        form_data(item, slug="seizure-at-border", action="force-publish", comment="Typo."),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert NewsItem.objects.get().slug == "seizure-at-border"
     client.logout()

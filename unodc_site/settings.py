@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "imagekit",
     "simple_history",
+    "django_tasks_db",
     "unodc_site.apps.LoginLockoutsConfig",  # axes
     "django_otp",
     "unodc_site.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
@@ -149,6 +150,9 @@ else:
 # Anonymous pages are kept whole in the cache for at most this long (0: not cached); any change
 # to content makes them stale at once (unodc_site/page_cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Whoever made or submitted changes cannot approve them (a publisher may still publish without
+# review, giving the reason); false for an office with a single publisher.
+EDITORIAL_SECOND_PAIR_OF_EYES = env.bool("EDITORIAL_SECOND_PAIR_OF_EYES", default=True)
 # Sessions live in the database, read through the cache: any app server finds them, and they
 # survive Redis going down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -323,6 +327,19 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _mailer_options = {"file_path": _email["EMAIL_FILE_PATH"]}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# Background tasks (the workflow's mail): queued in the database and run by `manage.py db_worker`
+# in production; run at once, in the request, with TASKS_BACKEND=immediate (`make run`).
+_task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _task_backends[
+            env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+        ]
+    }
+}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {

@@ -23,7 +23,7 @@ def review_queue(context):
                     {
                         "name": opts.verbose_name_plural if count > 1 else opts.verbose_name,
                         "count": count,
-                        "url": f"{entry['admin_url']}?status__exact={Status.REVIEW}",
+                        "url": f"{entry['admin_url']}?work={Status.REVIEW}",
                     }
                 )
     return queue

@@ -1,6 +1,8 @@
 """Synthetic news items for benchmarks (bench/load.py), never for a real site.
 
     manage.py bench_data --news 100000     # add 100,000 items
+    manage.py bench_data --news 100000 --revisions 10 --in-review 1000
+                                           # each with 10 revisions; 1,000 drafts in review
     manage.py bench_data --clear           # delete every synthetic item, and only those
 
 Every item is marked three ways: its slug starts with "synthetic-", its title with "[Synthetic] "
@@ -17,15 +19,16 @@ import tomllib
 from itertools import batched
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.utils import lorem_ipsum
+from django.utils import lorem_ipsum, timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from tqdm import tqdm
 
 from editorial import changes
-from editorial.models import Status
+from editorial.models import Draft, Status
 from news.models import NewsItem
 from programmes.models import Country, Programme, ThematicArea
 
@@ -204,11 +207,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear", action="store_true", help="First delete every synthetic item."
         )
+        parser.add_argument(
+            "--revisions",
+            type=int,
+            default=0,
+            help="Revisions of each new item in its history, one a day (as admin saves leave).",
+        )
+        parser.add_argument(
+            "--in-review",
+            type=int,
+            default=0,
+            help="How many of the new items get a draft over them, submitted for review.",
+        )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
-    def handle(self, *args, news, seed_random, clear, batch_size, verbosity, **options):
+    def handle(
+        self,
+        *args,
+        news,
+        seed_random,
+        clear,
+        batch_size,
+        revisions,
+        in_review,
+        verbosity,
+        **options,
+    ):
         if news < 0 or (news == 0 and not clear):
             raise CommandError("Say how many items to add with --news N, or give --clear.")
+        if revisions < 0 or in_review < 0 or in_review > news:
+            raise CommandError("--revisions and --in-review count from 0; --in-review to --news.")
+        self.revisions, self.in_review = revisions, in_review
         if verbosity:
             self.stderr.write(
                 self.style.WARNING(
@@ -252,6 +281,8 @@ class Command(BaseCommand):
     def insert(self, rows):
         # bulk_create calls neither save() nor the signals: django-simple-history records no
         # revision of these items, which is what benchmark data needs.
+        for item, *_ in rows:
+            item.version = max(1, self.revisions)  # as many saves as revisions
         items = NewsItem.objects.bulk_create([item for item, *_ in rows])
         links = {"countries": [], "programmes": [], "thematic_areas": []}
         for item, (_, countries, programmes, areas) in zip(items, rows, strict=True):
@@ -264,6 +295,43 @@ class Command(BaseCommand):
             through.objects.bulk_create(
                 through(newsitem_id=item.pk, **{f"{target}_id": other.pk}) for item, other in pairs
             )
+        self.add_revisions(items)
+        self.add_drafts_in_review(items, rows)
+
+    def add_revisions(self, items):
+        """The history an item saved `revisions` times leaves, a day apart, oldest first."""
+        start = timezone.now() - datetime.timedelta(days=self.revisions)
+        for number in range(1, self.revisions + 1):
+            for item in items:
+                item.version = number
+            NewsItem.history.bulk_history_create(
+                items,
+                update=number > 1,
+                default_date=start + datetime.timedelta(days=number),
+                default_change_reason=f"Synthetic revision {number}",
+            )
+
+    def add_drafts_in_review(self, items, rows):
+        """Drafts over the first items still to be given one, submitted for review."""
+        wanted = min(self.in_review, len(items))
+        self.in_review -= wanted
+        drafts = []
+        for item, (_, countries, programmes, areas) in zip(items[:wanted], rows, strict=False):
+            item.summary_en = f"{item.summary_en} (corrected)"
+            links = {
+                "countries": [country.pk for country in countries],
+                "programmes": [programme.pk for programme in programmes],
+                "thematic_areas": [area.pk for area in areas],
+            }
+            drafts.append(
+                Draft(
+                    item=item,
+                    content=Draft.serialise(item, links),
+                    state=Status.REVIEW,
+                    submitted_at=timezone.now(),
+                )
+            )
+        Draft.objects.bulk_create(drafts)
 
     @transaction.atomic
     def clear(self):
@@ -273,14 +341,19 @@ class Command(BaseCommand):
         NewsItem.history.filter(
             slug__startswith=SLUG_PREFIX, original_publisher=SYNTHETIC_PUBLISHER
         ).delete()
+        Draft.objects.filter(
+            content_type=ContentType.objects.get_for_model(NewsItem),
+            object_id__in=synthetic.values("pk"),
+        ).delete()
         # A plain DELETE: QuerySet.delete() would load every row and send a signal for each,
         # and django-simple-history would write a "deleted" revision of each one.
         return synthetic._raw_delete(synthetic.db)
 
     def analyze(self):
-        tables = [NewsItem._meta.db_table] + [
+        tables = [NewsItem._meta.db_table, NewsItem.history.model._meta.db_table] + [
             getattr(NewsItem, name).through._meta.db_table
             for name in ("countries", "programmes", "thematic_areas")
         ]
+        tables.append(Draft._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
