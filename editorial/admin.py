@@ -518,8 +518,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
             entries.append(
                 (AuditEntry.Action.MAJOR_CHANGE, form.cleaned_data["change_note_en"], "")
             )
-        for entry_action, detail, entry_comment in entries:
-            AuditEntry.record(entry_action, item, user, detail, entry_comment)
+        AuditEntry.record_each(entries, item, user)
         request.workflow_message = self.done_message(action, item, bool(work) and item is not obj)
         self.notify(request, action, item, work, comment)
 
@@ -744,8 +743,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 obj.save()
             else:
                 workflow.publish_draft(obj, work)
-            for entry_action, detail, comment in entries:
-                AuditEntry.record(entry_action, obj, request.user, detail, comment)
+            AuditEntry.record_each(entries, obj, request.user)
             published += 1
         if published:
             self.message_user(
@@ -769,8 +767,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
             entries = workflow.take(Action.UNPUBLISH, obj, obj, request.user)
             obj._change_reason = "Unpublished from the list"
             obj.save()
-            for entry_action, detail, comment in entries:
-                AuditEntry.record(entry_action, obj, request.user, detail, comment)
+            AuditEntry.record_each(entries, obj, request.user)
             count += 1
         self.message_user(
             request, ngettext("%d item unpublished.", "%d items unpublished.", count) % count

@@ -31,6 +31,19 @@ class Status(models.TextChoices):
     UNPUBLISHED = "unpublished", _("Unpublished")
 
 
+def staff_member(verbose_name, **options):
+    """Who did something; the record stays (with nobody named) if their account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 # The states of work not yet live: of a row never published (or unpublished), or of a draft.
 WORK_STATES = (Status.DRAFT, Status.REVIEW, Status.CHANGES, Status.UNPUBLISHED)
 # The row is live (or was, and is at its address): edits go to a draft over it.
@@ -110,38 +123,14 @@ class Publishable(models.Model):
     )
     # Who has the work on it in hand, while the row itself is the work (never live, or
     # unpublished); a live row's work is its Draft's.
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    edited_by = staff_member(_("last edited by"), editable=False)
+    submitted_by = staff_member(_("submitted by"), editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     # Published by a publisher without a second person's review (an urgent correction).
     forced_at = models.DateTimeField(
         _("published without review at"), null=True, blank=True, editable=False
     )
-    forced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published without review by"),
-    )
+    forced_by = staff_member(_("published without review by"), editable=False)
     forced_reason = models.TextField(
         _("reason to publish without review"), blank=True, editable=False
     )
@@ -286,23 +275,9 @@ class Draft(models.Model):
         default=Status.DRAFT,
         db_index=True,
     )
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
+    edited_by = staff_member(_("last edited by"))
     edited_at = models.DateTimeField(_("last edited at"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = staff_member(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -499,14 +474,7 @@ class AuditEntry(models.Model):
         REDIRECT_CREATED = "redirect", _("redirect created")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
+    actor = staff_member(_("who"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("kind")
@@ -537,6 +505,12 @@ class AuditEntry(models.Model):
             detail=str(detail)[:300],
             comment=comment,
         )
+
+    @classmethod
+    def record_each(cls, entries, obj, actor):
+        """Record the (action, detail, comment) entries the workflow returns for one item."""
+        for action, detail, comment in entries:
+            cls.record(action, obj, actor, detail, comment)
 
     @classmethod
     def timeline(cls, obj):
