@@ -193,7 +193,7 @@ class ProgrammeSerializer(PublishedRecordSerializer):
         return BudgetSerializer(programme).data
 
 
-class CountrySerializer(RecordSerializer):
+class CountrySerializer(PublishedRecordSerializer):
     url = PageURLField()
     sources = SourceSerializer(many=True)
 
@@ -208,11 +208,12 @@ class CountrySerializer(RecordSerializer):
             "covered_by_roca",
             "description",
             "sources",
+            "withdrawn",
             "fallback_fields",
         ]
 
 
-class OfficeSerializer(RecordSerializer):
+class OfficeSerializer(PublishedRecordSerializer):
     url = PageURLField()
     country = CountryRefSerializer()
     sources = SourceSerializer(many=True)
@@ -230,17 +231,26 @@ class OfficeSerializer(RecordSerializer):
             "is_open",
             "description",
             "sources",
+            "withdrawn",
             "fallback_fields",
         ]
 
 
-class ThematicAreaSerializer(RecordSerializer):
+class ThematicAreaSerializer(PublishedRecordSerializer):
     news_url = serializers.SerializerMethodField()
     sources = SourceSerializer(many=True)
 
     class Meta:
         model = ThematicArea
-        fields = ["slug", "name", "description", "news_url", "sources", "fallback_fields"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "news_url",
+            "sources",
+            "withdrawn",
+            "fallback_fields",
+        ]
 
     def get_news_url(self, area) -> str:
         """A thematic area has no page of its own: the public news list filtered by it."""

@@ -39,7 +39,7 @@ from api.serializers import (
 )
 from news.filters import NewsFilter
 from news.models import NewsItem
-from programmes.models import Country, Office, Programme, ThematicArea
+from programmes.models import Country, Office, Programme, ThematicArea, public_links
 from sources.models import SourceDocument
 
 CACHE_SECONDS = 60
@@ -145,7 +145,7 @@ class ProgrammeViewSet(PublicViewSet):
 
     def get_queryset(self):
         return self.shown(Programme.objects).prefetch_related(
-            "countries", "thematic_areas", public_sources()
+            *public_links("countries", "thematic_areas"), public_sources()
         )
 
 
@@ -154,7 +154,7 @@ class CountryViewSet(PublicViewSet):
     serializer_class = CountrySerializer
 
     def get_queryset(self):
-        return Country.objects.by_sub_region().prefetch_related(public_sources())
+        return self.shown(Country.objects).by_sub_region().prefetch_related(public_sources())
 
 
 @described("offices, the regional office first", "office")
@@ -162,7 +162,9 @@ class OfficeViewSet(PublicViewSet):
     serializer_class = OfficeSerializer
 
     def get_queryset(self):
-        return Office.objects.select_related("country").prefetch_related(public_sources())
+        return (
+            self.shown(Office.objects).select_related("country").prefetch_related(public_sources())
+        )
 
 
 @described("thematic areas", "thematic area")
@@ -170,7 +172,7 @@ class ThematicAreaViewSet(PublicViewSet):
     serializer_class = ThematicAreaSerializer
 
     def get_queryset(self):
-        return ThematicArea.objects.prefetch_related(public_sources())
+        return self.shown(ThematicArea.objects).prefetch_related(public_sources())
 
 
 def not_found(request):

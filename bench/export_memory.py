@@ -31,7 +31,11 @@ def fill(rows):
     from programmes.models import Country
 
     country = Country.objects.create(
-        name="Synthetic country", name_ru="Синтетическая страна", iso_code="ZZ", slug="zz"
+        status="published",
+        name="Synthetic country",
+        name_ru="Синтетическая страна",
+        iso_code="ZZ",
+        slug="zz",
     )
     first_day = datetime.date(2000, 1, 1)
     # In batches, collecting the garbage after each, so that filling the database does not set

@@ -1,4 +1,4 @@
-"""The admin side of publishing, shared by news items and programmes.
+"""The admin side of publishing, shared by everything the public reads.
 
 Each form's buttons are the workflow's actions (editorial/workflow.py decides who may take
 which, and refuses a crafted POST on the server). An edit of something live is kept as a Draft
@@ -379,7 +379,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     form = PublishableForm
     change_form_template = "admin/editorial/change_form.html"
     object_history_template = "admin/editorial/object_history.html"
-    preview_view_class = None  # the public DetailView that shows one object
+    preview_view_class = None  # the public DetailView that shows one object, if it has a page
 
     # History ------------------------------------------------------------------------------
     # django-simple-history looks the keys in the address up as they are: one that is no key
@@ -453,6 +453,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
             stored, request.user, self.has_publish_permission(request)
         )
         context["draft"] = getattr(obj, "draft", None)
+        context["has_preview"] = self.preview_view_class is not None
         context["timeline"] = AuditEntry.timeline(obj)[:50] if obj is not None else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -597,6 +598,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
     # Preview ------------------------------------------------------------------------------
     def get_view_on_site_url(self, obj=None):
         # What the public cannot see yet is shown as it will be: "View on site" opens the preview.
+        if self.preview_view_class is None:  # no page of its own (a thematic area, a figure)
+            return None
         if obj is not None and obj.pk and not obj.is_at_its_address:
             return reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk]
@@ -621,6 +624,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
         return [preview, compare, compare_draft, *super().get_urls()]
 
     def preview(self, request, object_id):
+        if self.preview_view_class is None:
+            raise Http404
         obj = self.get_object(request, object_id)
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)

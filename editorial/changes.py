@@ -13,7 +13,7 @@ import time
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 
 from editorial.models import Publishable, Status
@@ -24,21 +24,22 @@ DATA_SECONDS = 3600
 
 
 def next_scheduled_change():
-    """When the next published item appears or leaves by its schedule, as a timestamp or None."""
+    """When the next published item appears or leaves by its schedule, as a timestamp or None.
+
+    One query however many publishable models there are: the soonest of each, in a union."""
     now = timezone.now()
-    moments = []
-    for model in apps.get_models():
-        if not issubclass(model, Publishable):
-            continue
-        moments += (
-            model._default_manager.filter(status=Status.PUBLISHED)
-            .aggregate(
-                appears=Min("publish_at", filter=Q(publish_at__gt=now)),
-                leaves=Min("expire_at", filter=Q(expire_at__gt=now)),
-            )
-            .values()
-        )
-    moment = min((moment for moment in moments if moment), default=None)
+    soonest = [
+        model._default_manager.filter(status=Status.PUBLISHED, **{f"{name}__gt": now})
+        .values("status")  # one group: the soonest moment
+        .annotate(moment=Min(name))
+        .order_by()
+        .values_list("moment", flat=True)
+        for model in apps.get_models()
+        if issubclass(model, Publishable)
+        for name in ("publish_at", "expire_at")
+    ]
+    moments = soonest[0].union(*soonest[1:], all=True).order_by() if soonest else []
+    moment = min(moments, default=None)
     return moment.timestamp() if moment else None
 
 

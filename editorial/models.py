@@ -135,6 +135,7 @@ class Publishable(models.Model):
         _("reason to publish without review"), blank=True, editable=False
     )
     drafts = GenericRelation("editorial.Draft")
+    change_notes = GenericRelation("editorial.ChangeNote")
     publish_at = models.DateTimeField(
         _("publish at"),
         null=True,

@@ -1,15 +1,17 @@
 """Who may do what: the Editors and Publishers groups, created by a data migration."""
 
-# Items with a publishing state: editors may delete them while they are not public.
-PUBLISHABLE = {"news": ["newsitem"], "programmes": ["programme", "signatory"]}
-# Always public: editors may add and correct them, only publishers delete them.
-REFERENCE = {"programmes": ["office", "country"]}
-READ_ONLY = {"programmes": ["thematicarea", "keyfigure"], "sources": ["sourcedocument"]}
+# Everything the public reads goes through the workflow: editors edit (a live item through a
+# draft) and may delete what is not public; publishers also publish.
+PUBLISHED_MODELS = {
+    "news": ["newsitem"],
+    "programmes": ["programme", "office", "country", "thematicarea", "keyfigure"],
+}
+PUBLISHABLE = {**PUBLISHED_MODELS, "programmes": [*PUBLISHED_MODELS["programmes"], "signatory"]}
+READ_ONLY = {"sources": ["sourcedocument"]}
 # Old addresses and where they lead: editors and publishers list, add, correct and delete them.
 REDIRECTS = {"editorial": ["redirect"]}
 # The audit log: everyone working on the site reads it; nobody writes it (the site does).
 AUDIT_LOG = {"editorial": ["auditentry"]}
-PUBLISH = {("news", "publish_newsitem"), ("programmes", "publish_programme")}
 
 
 def codenames(models, actions):
@@ -39,6 +41,18 @@ def add_permissions(apps, *models):
             )
 
 
+def publish_permissions(apps):
+    """The publish permissions the models have at this point of the migrations (offices,
+    countries, thematic areas and key figures came into the workflow later)."""
+    return {
+        (app, codename)
+        for app, names in PUBLISHED_MODELS.items()
+        for name in names
+        for codename, _label in apps.get_model(app, name)._meta.permissions
+        if codename.startswith("publish_")
+    }
+
+
 def known(apps, models):
     """The models that exist at this point of the migrations (redirects came later)."""
     found = {}
@@ -55,7 +69,7 @@ def known(apps, models):
 def create_groups(apps, schema_editor=None):
     """Create or reset the Editors and Publishers groups (`apps`: a migration's or django.apps)."""
     redirects, audit_log = known(apps, REDIRECTS), known(apps, AUDIT_LOG)
-    add_permissions(apps, PUBLISHABLE, REFERENCE, READ_ONLY, redirects, audit_log)
+    add_permissions(apps, PUBLISHABLE, READ_ONLY, redirects, audit_log)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -69,15 +83,14 @@ def create_groups(apps, schema_editor=None):
         assert not missing, f"permissions missing: {missing}"
         return wanted
 
-    # The admin also stops editors changing or deleting a news item or programme that is public.
+    # The admin also stops editors deleting what is public, and keeps their edits of it drafts.
     editor = (
         codenames(PUBLISHABLE, ["add", "change", "delete", "view"])
-        | codenames(REFERENCE, ["add", "change", "view"])
         | codenames(READ_ONLY, ["view"])
         | codenames(redirects, ["add", "change", "delete", "view"])
         | codenames(audit_log, ["view"])
     )
-    publisher = editor | codenames(REFERENCE, ["delete"]) | PUBLISH
+    publisher = editor | publish_permissions(apps)
     Group.objects.get_or_create(name="Editors")[0].permissions.set(permissions(editor))
     Group.objects.get_or_create(name="Publishers")[0].permissions.set(permissions(publisher))
 

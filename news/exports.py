@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from news.filters import NewsFilter
 from news.models import NewsItem
 from programmes.downloads import csv_download, json_download
-from programmes.models import Programme
+from programmes.models import Country, Programme
 
 COLUMNS = ["title", "date", "countries", "programmes", "url"]
 CHUNK_SIZE = 500  # rows per query; the peak memory of an export is about two chunks
@@ -21,7 +21,7 @@ def news_filter(request):
         NewsItem.objects.published()
         .defer("image")
         .prefetch_related(
-            Prefetch("countries", to_attr="country_list"),
+            Prefetch("countries", queryset=Country.objects.published(), to_attr="country_list"),
             Prefetch(
                 "programmes", queryset=Programme.objects.published(), to_attr="programme_list"
             ),

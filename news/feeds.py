@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from news.filters import NewsFilter
 from news.models import NewsItem
+from programmes.models import public_links
 
 FEED_LENGTH = 20
 # Characters XML 1.0 cannot carry. An editor can paste one into a title (forms let them through)
@@ -52,7 +53,9 @@ class NewsFeed(Feed):
         # Built per request: published() compares with the time now.
         news_filter = NewsFilter(
             request.GET,
-            queryset=NewsItem.objects.published().prefetch_related("countries", "thematic_areas"),
+            queryset=NewsItem.objects.published().prefetch_related(
+                *public_links("countries", "thematic_areas")
+            ),
             request=request,
         )
         if not news_filter.is_valid():

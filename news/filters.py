@@ -41,9 +41,9 @@ def filter_choices():
     own list page.
     """
     kinds = [
-        ("country", Country.objects.all(), "name", Value(0)),
+        ("country", Country.objects.published(), "name", Value(0)),
         ("programme", Programme.objects.published(), "title", -F("start_year")),
-        ("theme", ThematicArea.objects.all(), "name", F("position")),
+        ("theme", ThematicArea.objects.published(), "name", F("position")),
     ]
     rows = [
         queryset.order_by()

@@ -1,6 +1,5 @@
 import datetime
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from editorial.models import SLUG_HELP, Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
-from programmes.models import Programme
+from programmes.models import Programme, public_links
 from search.indexes import PostgreSQLOnlyIndex, SearchVectorIndex, stored_search_vector
 from search.queries import SearchQuerySet
 
@@ -24,13 +23,12 @@ class NewsItemQuerySet(PublishableQuerySet, SearchQuerySet):
     searched_fields = {"title": "A", "summary": "B", "body": "C"}
 
     def for_listing(self):
-        return self.prefetch_related("countries")
+        return self.prefetch_related(*public_links("countries"))
 
     def for_detail(self):
         return self.select_related("source").prefetch_related(
-            "countries",
+            *public_links("countries", "thematic_areas"),
             models.Prefetch("programmes", queryset=Programme.objects.published()),
-            "thematic_areas",
         )
 
 
@@ -93,7 +91,6 @@ class NewsItem(Publishable, HasImage):
         blank=True,
         help_text=_("For a repost: who first published this story."),
     )
-    change_notes = GenericRelation("editorial.ChangeNote")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Kept in the row (STORAGE MAIN, set by migration 0011): a migration that re-creates these

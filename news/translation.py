@@ -1,6 +1,6 @@
-import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
+from editorial.history import register_history
 from news.models import NewsItem
 
 
@@ -11,4 +11,4 @@ class NewsItemTranslation(TranslationOptions):
 
 # Revision history is registered here, after the translation fields exist, so that every
 # revision keeps both languages. The search vectors are the database's, computed from the texts.
-simple_history.register(NewsItem, excluded_fields=["updated_at", "search_en", "search_ru"])
+register_history(NewsItem, excluded_fields=["updated_at", "search_en", "search_ru"])

@@ -12,38 +12,96 @@ from editorial.admin import (
 from images.admin import IMAGE_FIELDSET, ImageAdminMixin
 from images.forms import ImageUploadFormMixin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
-from programmes.views import ProgrammeDetailView
+from programmes.views import CountryDetailView, OfficeDetailView, ProgrammeDetailView
+
+
+def publishing_fieldset():
+    return (
+        _("Publishing"),
+        {"fields": ["workflow_state", "publish_at", "expire_at", "withdrawal_reason"]},
+    )
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
-    form = OneLineFieldsForm
-    list_display = ["name", "position", "slug"]
-    list_editable = ["position"]
+class ThematicAreaAdmin(ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin):
+    list_display = ["name", "position", "slug", "public_state"]
+    list_filter = ["status", WorkFilter]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sources"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "position"]}),
+        publishing_fieldset(),
+        (_("Links"), {"fields": ["sources"]}),
+    ]
 
 
 @admin.register(Country)
-class CountryAdmin(ProtectedWhileInNewsMixin, TranslationAdmin):
-    form = OneLineFieldsForm
-    list_display = ["name", "iso_code", "sub_region", "covered_by_roca"]
-    list_filter = ["sub_region", "covered_by_roca"]
+class CountryAdmin(ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin):
+    list_display = ["name", "iso_code", "sub_region", "covered_by_roca", "public_state"]
+    list_filter = ["status", WorkFilter, "sub_region", "covered_by_roca"]
     search_fields = ["name", "iso_code"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sources"]
+    actions = ["publish", "unpublish"]
+    preview_view_class = CountryDetailView
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "iso_code",
+                    "sub_region",
+                    "covered_by_roca",
+                    "description",
+                ]
+            },
+        ),
+        publishing_fieldset(),
+        (_("Links"), {"fields": ["sources"]}),
+    ]
 
 
 @admin.register(Office)
-class OfficeAdmin(TranslationAdmin):
-    form = OneLineFieldsForm
-    list_display = ["name", "kind", "city", "country", "year_established", "is_open"]
-    list_filter = ["kind", "is_open", "country"]
+class OfficeAdmin(PublishableAdmin, TranslationAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "city",
+        "country",
+        "year_established",
+        "is_open",
+        "public_state",
+    ]
+    list_filter = ["status", WorkFilter, "kind", "is_open", "country"]
     search_fields = ["name", "city", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
     filter_horizontal = ["sources"]
+    actions = ["publish", "unpublish"]
+    preview_view_class = OfficeDetailView
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "city",
+                    "country",
+                    "year_established",
+                    "is_open",
+                    "description",
+                ]
+            },
+        ),
+        publishing_fieldset(),
+        (_("Links"), {"fields": ["sources"]}),
+    ]
 
 
 class SignatoryInline(admin.TabularInline):
@@ -112,9 +170,13 @@ class ProgrammeAdmin(
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(TranslationAdmin):
-    form = OneLineFieldsForm
-    list_display = ["label", "year", "amount_usd", "is_lower_bound", "source"]
-    list_filter = ["label"]
+class KeyFigureAdmin(PublishableAdmin, TranslationAdmin):
+    list_display = ["label", "year", "amount_usd", "is_lower_bound", "source", "public_state"]
+    list_filter = ["status", WorkFilter, "label"]
     search_fields = ["label", "quote"]
     autocomplete_fields = ["source"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["label", "year", "amount_usd", "is_lower_bound", "source", "quote"]}),
+        publishing_fieldset(),
+    ]

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from programmes.downloads import csv_download, json_download
-from programmes.models import Programme, Signatory
+from programmes.models import Country, Programme, Signatory, ThematicArea
 from sources.models import SourceDocument
 
 COLUMNS = [
@@ -29,8 +29,12 @@ def published_programmes():
         Programme.objects.published()
         .defer("image")
         .prefetch_related(
-            Prefetch("countries", to_attr="country_list"),
-            Prefetch("thematic_areas", to_attr="thematic_area_list"),
+            Prefetch("countries", queryset=Country.objects.published(), to_attr="country_list"),
+            Prefetch(
+                "thematic_areas",
+                queryset=ThematicArea.objects.published(),
+                to_attr="thematic_area_list",
+            ),
             Prefetch(
                 "signatories",
                 queryset=Signatory.objects.select_related("country"),

@@ -1,4 +1,3 @@
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,7 +14,11 @@ from search.queries import SearchQuerySet
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
 
-class ThematicArea(models.Model):
+class ThematicAreaQuerySet(PublishableQuerySet):
+    pass
+
+
+class ThematicArea(Publishable):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -26,8 +29,13 @@ class ThematicArea(models.Model):
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
 
+    objects = ThematicAreaQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
+        permissions = [
+            ("publish_thematicarea", "Can publish, unpublish and schedule thematic areas")
+        ]
         verbose_name = _("thematic area")
         verbose_name_plural = _("thematic areas")
 
@@ -35,7 +43,7 @@ class ThematicArea(models.Model):
         return self.name
 
 
-class CountryQuerySet(SearchQuerySet):
+class CountryQuerySet(PublishableQuerySet, SearchQuerySet):
     searched_fields = {"name": "A", "description": "C"}
 
     def covered(self):
@@ -52,7 +60,7 @@ class CountryQuerySet(SearchQuerySet):
         return self.order_by(order, "name")
 
 
-class Country(models.Model):
+class Country(Publishable):
     class SubRegion(models.TextChoices):
         CENTRAL_ASIA = "central-asia", _("Central Asia")
         SOUTH_CAUCASUS = "south-caucasus", _("South Caucasus")
@@ -81,6 +89,7 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_country", "Can publish, unpublish and schedule countries")]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
 
@@ -91,6 +100,7 @@ class Country(models.Model):
         return reverse("programmes:country_detail", args=[self.slug])
 
     def clean(self):
+        super().clean()
         if self.iso_code and not (len(self.iso_code) == 2 and self.iso_code.isalpha()):
             raise ValidationError(
                 {"iso_code": _("Enter the two-letter ISO 3166-1 code, for example KZ.")}
@@ -98,11 +108,11 @@ class Country(models.Model):
         self.iso_code = self.iso_code.upper()
 
 
-class OfficeQuerySet(SearchQuerySet):
+class OfficeQuerySet(PublishableQuerySet, SearchQuerySet):
     searched_fields = {"name": "A", "city": "B", "description": "C"}
 
 
-class Office(models.Model):
+class Office(Publishable):
     class Kind(models.TextChoices):
         REGIONAL = "regional", _("Regional office")
         PROGRAMME = "programme", _("Programme office")
@@ -136,6 +146,7 @@ class Office(models.Model):
             "-kind",
             "name",
         ]  # "regional" sorts after "programme": the regional office first
+        permissions = [("publish_office", "Can publish, unpublish and schedule offices")]
         verbose_name = _("office")
         verbose_name_plural = _("offices")
 
@@ -146,11 +157,20 @@ class Office(models.Model):
         return reverse("programmes:office_detail", args=[self.slug])
 
 
+def public_links(*names):
+    """Prefetches of the named links (countries, thematic_areas, offices) that a public page
+    may show: the published rows only, never a draft or a withdrawn one."""
+    models_by_link = {"countries": Country, "thematic_areas": ThematicArea, "offices": Office}
+    return [
+        models.Prefetch(name, queryset=models_by_link[name].objects.published()) for name in names
+    ]
+
+
 class ProgrammeQuerySet(PublishableQuerySet, SearchQuerySet):
     searched_fields = {"title": "A", "vision": "B", "description": "C"}
 
     def with_related(self):
-        return self.prefetch_related("countries", "thematic_areas")
+        return self.prefetch_related(*public_links("countries", "thematic_areas"))
 
 
 class Programme(Publishable, HasImage):
@@ -190,8 +210,6 @@ class Programme(Publishable, HasImage):
     sources = models.ManyToManyField(
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
-
-    change_notes = GenericRelation("editorial.ChangeNote")
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -282,7 +300,11 @@ class Signatory(models.Model):
         return self.country.name if self.country else self.organisation
 
 
-class KeyFigure(models.Model):
+class KeyFigureQuerySet(PublishableQuerySet):
+    pass
+
+
+class KeyFigure(Publishable):
     """A figure the documents give about the office's work, shown on the home page."""
 
     label = models.CharField(
@@ -305,11 +327,14 @@ class KeyFigure(models.Model):
         _("quotation"), help_text=_("The sentence of the source that gives the figure.")
     )
 
+    objects = KeyFigureQuerySet.as_manager()
+
     class Meta:
         ordering = ["year", "label"]
         constraints = [
             models.UniqueConstraint(fields=["label", "year"], name="unique_key_figure_per_year")
         ]
+        permissions = [("publish_keyfigure", "Can publish, unpublish and schedule key figures")]
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
 

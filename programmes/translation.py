@@ -1,6 +1,6 @@
-import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
+from editorial.history import register_history
 from programmes.models import Country, KeyFigure, Office, Programme, ThematicArea
 
 
@@ -11,24 +11,26 @@ class ProgrammeTranslation(TranslationOptions):
 
 @register(Country)
 class CountryTranslation(TranslationOptions):
-    fields = ["name", "description"]
+    fields = ["name", "description", "withdrawal_reason"]
 
 
 @register(Office)
 class OfficeTranslation(TranslationOptions):
-    fields = ["name", "city", "description"]
+    fields = ["name", "city", "description", "withdrawal_reason"]
 
 
 @register(ThematicArea)
 class ThematicAreaTranslation(TranslationOptions):
-    fields = ["name", "description"]
+    fields = ["name", "description", "withdrawal_reason"]
 
 
 @register(KeyFigure)
 class KeyFigureTranslation(TranslationOptions):
-    fields = ["label"]
+    fields = ["label", "withdrawal_reason"]
 
 
 # Revision history is registered here, after the translation fields exist, so that every
 # revision keeps both languages.
-simple_history.register(Programme)
+register_history(Programme)
+for model in (Country, Office, ThematicArea, KeyFigure):
+    register_history(model)

@@ -3,7 +3,7 @@ from django.views.generic import DetailView, ListView
 
 from editorial.addresses import GoneWhenExpiredMixin
 from programmes.charts import budget_chart
-from programmes.models import Country, Office, Programme, Signatory
+from programmes.models import Country, Office, Programme, Signatory, public_links
 
 RELATED_NEWS_LIMIT = 10
 
@@ -43,15 +43,22 @@ class ProgrammeDetailView(GoneWhenExpiredMixin, DetailView):
 
 
 class CountryListView(ListView):
-    queryset = Country.objects.by_sub_region().prefetch_related(
-        Prefetch("offices", queryset=Office.objects.filter(is_open=True))
-    )
-
-
-class CountryDetailView(DetailView):
     def get_queryset(self):
-        return Country.objects.prefetch_related(
-            "offices", Prefetch("programmes", queryset=Programme.objects.published()), "sources"
+        return (
+            Country.objects.published()
+            .by_sub_region()
+            .prefetch_related(
+                Prefetch("offices", queryset=Office.objects.published().filter(is_open=True))
+            )
+        )
+
+
+class CountryDetailView(GoneWhenExpiredMixin, DetailView):
+    def get_queryset(self):
+        return Country.objects.at_their_address().prefetch_related(
+            *public_links("offices"),
+            Prefetch("programmes", queryset=Programme.objects.published()),
+            "sources",
         )
 
     def get_context_data(self, **kwargs):
@@ -59,8 +66,12 @@ class CountryDetailView(DetailView):
 
 
 class OfficeListView(ListView):
-    queryset = Office.objects.select_related("country")
+    def get_queryset(self):
+        return Office.objects.published().select_related("country")
 
 
-class OfficeDetailView(DetailView):
-    queryset = Office.objects.select_related("country").prefetch_related("sources")
+class OfficeDetailView(GoneWhenExpiredMixin, DetailView):
+    def get_queryset(self):
+        return (
+            Office.objects.at_their_address().select_related("country").prefetch_related("sources")
+        )

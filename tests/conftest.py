@@ -101,12 +101,13 @@ def kazakhstan(db):
         slug="kazakhstan",
         sub_region="central-asia",
         covered_by_roca=True,
+        status="published",
     )
 
 
 @pytest.fixture
 def drugs(db):
-    return ThematicArea.objects.create(name="Drugs", slug="drugs", position=2)
+    return ThematicArea.objects.create(name="Drugs", slug="drugs", position=2, status="published")
 
 
 @pytest.fixture

@@ -87,6 +87,7 @@ def linked_records(index, payload):
     """A country, thematic area, office, source document and key figure named with payload."""
     text = stored(payload)
     country = Country.objects.create(
+        status="published",
         name_en=unique(text, index, 100),
         name_ru=unique(f"{text} ру", index, 100),
         iso_code=f"{chr(ord('A') + index // 26)}{chr(ord('A') + index % 26)}",
@@ -97,6 +98,7 @@ def linked_records(index, payload):
         description_ru=f"{text} ру",
     )
     area = ThematicArea.objects.create(
+        status="published",
         name_en=unique(text, index, 120),
         name_ru=unique(f"{text} ру", index, 120),
         slug=f"hostile-area-{index}",
@@ -112,6 +114,7 @@ def linked_records(index, payload):
         original_publisher=text,
     )
     Office.objects.create(
+        status="published",
         name_en=unique(text, index, 200),
         name_ru=unique(f"{text} ру", index, 200),
         slug=f"hostile-office-{index}",
@@ -122,6 +125,7 @@ def linked_records(index, payload):
         description_en=text,
     )
     KeyFigure.objects.create(
+        status="published",
         label_en=text,
         label_ru=f"{text} ру",
         year=FIRST_YEAR + index % 20,

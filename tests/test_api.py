@@ -58,6 +58,7 @@ def slugs(data):
 @pytest.fixture
 def office(kazakhstan):
     return Office.objects.create(
+        status="published",
         name="Programme Office in Kazakhstan",
         slug="programme-office-kazakhstan",
         kind="programme",
@@ -281,7 +282,9 @@ def test_the_schema_gives_page_sizes_from_1_to_100_and_every_error_status(client
 
 def test_numbered_pages_for_the_other_lists(client, db):
     for number in range(25):
-        ThematicArea.objects.create(name=f"Area {number}", slug=f"area-{number}", position=number)
+        ThematicArea.objects.create(
+            status="published", name=f"Area {number}", slug=f"area-{number}", position=number
+        )
     first = get_json(client, f"{API}/thematic-areas/")
     assert first["count"] == 25 and len(first["results"]) == 20
     assert slugs(get_json(client, first["next"])) == [f"area-{n}" for n in range(20, 25)]

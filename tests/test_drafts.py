@@ -299,7 +299,11 @@ def test_the_change_list_says_when_draft_changes_are_pending(client, editor, liv
 
 def test_a_live_programmes_edit_is_a_draft_too(client, editor, publisher, programme):
     kyrgyzstan = Country.objects.create(
-        name="Kyrgyzstan", iso_code="KG", slug="kyrgyzstan", sub_region="central-asia"
+        status="published",
+        name="Kyrgyzstan",
+        iso_code="KG",
+        slug="kyrgyzstan",
+        sub_region="central-asia",
     )
     login(client, editor)
     url = f"/admin/programmes/programme/{programme.pk}/change/"
@@ -336,7 +340,11 @@ def test_publishing_a_draft_is_one_transaction_of_at_most_20_queries(
 ):
     countries = [kazakhstan] + [
         Country.objects.create(
-            name=f"Country {n}", iso_code=f"A{chr(65 + n)}", slug=f"country-{n}", sub_region="other"
+            status="published",
+            name=f"Country {n}",
+            iso_code=f"A{chr(65 + n)}",
+            slug=f"country-{n}",
+            sub_region="other",
         )
         for n in range(links - 1)
     ]

@@ -262,6 +262,7 @@ def test_sitemap_x_default_address_leads_to_the_page(client, make_news):
 
 def test_sitemap_lists_fixed_pages_programmes_countries_and_offices(client, programme, kazakhstan):
     Office.objects.create(
+        status="published",
         name="Programme Office in Astana",
         slug="programme-office-astana",
         kind=Office.Kind.PROGRAMME,
@@ -509,7 +510,12 @@ def test_json_ld_filter_escapes_what_could_end_the_script_element():
 )
 def test_office_page_describes_a_government_organization(client, kazakhstan, kind, parent):
     office = Office.objects.create(
-        name="Office in Astana", slug="astana", kind=kind, city="Astana", country=kazakhstan
+        status="published",
+        name="Office in Astana",
+        slug="astana",
+        kind=kind,
+        city="Astana",
+        country=kazakhstan,
     )
 
     [organization] = head(client, office.get_absolute_url()).json_ld

@@ -140,7 +140,12 @@ def test_home_page_query_count_stays_the_same_as_figures_and_programmes_grow(
     kazakhstan = Country.objects.get(iso_code="KZ")
     for n in range(5):
         KeyFigure.objects.create(
-            label=f"Figure {n}", year=2020, amount_usd=n + 1, source=source, quote="-"
+            status="published",
+            label=f"Figure {n}",
+            year=2020,
+            amount_usd=n + 1,
+            source=source,
+            quote="-",
         )
         programme = Programme.objects.create(
             title=f"Programme {n}",
@@ -152,6 +157,7 @@ def test_home_page_query_count_stays_the_same_as_figures_and_programmes_grow(
         )
         programme.sources.add(source)
         Office.objects.create(
+            status="published",
             name=f"Office {n}",
             slug=f"office-{n}",
             kind="programme",

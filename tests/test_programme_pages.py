@@ -144,13 +144,18 @@ def test_list_pages_query_count_does_not_grow(client, make_news, count_queries, 
     def add(start, count):
         for n in range(start, start + count):
             country = Country.objects.create(
+                status="published",
                 name=f"Country {n}",
                 iso_code=f"{chr(65 + n // 26)}{chr(65 + n % 26)}",
                 slug=f"country-{n}",
                 sub_region="other",
             )
             Office.objects.create(
-                name=f"Office {n}", slug=f"office-{n}", kind="programme", country=country
+                status="published",
+                name=f"Office {n}",
+                slug=f"office-{n}",
+                kind="programme",
+                country=country,
             )
             programme = Programme.objects.create(
                 title=f"Programme {n}",

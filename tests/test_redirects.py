@@ -108,7 +108,11 @@ def test_programme_country_and_office_slug_changes_redirect(client, programme, k
     assert moved_to(client, "/ru/countries/kazakhstan/") == "/ru/countries/qazaqstan/"
 
     office = Office.objects.create(
-        name="Programme office in Kazakhstan", slug="kz", kind="programme", country=kazakhstan
+        status="published",
+        name="Programme office in Kazakhstan",
+        slug="kz",
+        kind="programme",
+        country=kazakhstan,
     )
     office.slug = "astana"
     office.save()

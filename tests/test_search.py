@@ -55,7 +55,11 @@ def test_news_programmes_countries_and_offices_are_found_with_their_kind(
 ):
     make_news(title="Drug seizures in Kazakhstan")
     Office.objects.create(
-        name="Programme office in Kazakhstan", slug="kz", kind="programme", country=kazakhstan
+        status="published",
+        name="Programme office in Kazakhstan",
+        slug="kz",
+        kind="programme",
+        country=kazakhstan,
     )
     html = client.get(f"{SEARCH}?q=kazakhstan").text
     assert "3 results for “kazakhstan”" in html

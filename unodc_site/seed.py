@@ -131,6 +131,7 @@ def seed(mapping=None):
                 "name": entry["name"],
                 "position": entry["position"],
                 "description": corpus.take(entry["description"], entry["sources"]),
+                "status": Status.PUBLISHED,
             },
         )
         if is_new:
@@ -152,6 +153,7 @@ def seed(mapping=None):
                 "sub_region": entry["sub_region"],
                 "covered_by_roca": entry["covered_by_roca"],
                 "description": corpus.take_optional(entry, "description"),
+                "status": Status.PUBLISHED,
             },
         )
         if is_new:
@@ -170,6 +172,7 @@ def seed(mapping=None):
                 "year_established": entry.get("year_established"),
                 "is_open": entry["is_open"],
                 "description": corpus.take_optional(entry, "description"),
+                "status": Status.PUBLISHED,
             },
         )
         if is_new:
@@ -226,6 +229,7 @@ def seed(mapping=None):
                 "is_lower_bound": entry.get("is_lower_bound", False),
                 "source": documents[entry["source"]],
                 "quote": entry["quote"],
+                "status": Status.PUBLISHED,
             },
         )
         created["key figures"] += is_new

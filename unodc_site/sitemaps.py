@@ -47,12 +47,12 @@ class ProgrammeSitemap(BothLanguagesSitemap):
 
 class CountrySitemap(BothLanguagesSitemap):
     def items(self):
-        return Country.objects.all()
+        return Country.objects.published()
 
 
 class OfficeSitemap(BothLanguagesSitemap):
     def items(self):
-        return Office.objects.all()
+        return Office.objects.published()
 
 
 SITEMAPS = {

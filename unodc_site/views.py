@@ -30,14 +30,14 @@ def favicon(request):
 def home(request):
     # The programmes' budgets are charted on the programme list.
     programmes = Programme.objects.published()
-    charts = key_figure_charts(KeyFigure.objects.select_related("source"))
+    charts = key_figure_charts(KeyFigure.objects.published().select_related("source"))
     return render(
         request,
         "home.html",
         {
             "news": NewsItem.objects.published().for_listing()[:HOME_NEWS_COUNT],
             "programmes": programmes,
-            "offices": Office.objects.filter(is_open=True).select_related("country"),
+            "offices": Office.objects.published().filter(is_open=True).select_related("country"),
             "charts": charts,
         },
     )
@@ -48,11 +48,12 @@ def about(request):
         request,
         "about.html",
         {
-            "regional_office": Office.objects.filter(kind=Office.Kind.REGIONAL)
+            "regional_office": Office.objects.published()
+            .filter(kind=Office.Kind.REGIONAL)
             .prefetch_related("sources")
             .first(),
-            "thematic_areas": ThematicArea.objects.prefetch_related("sources"),
-            "offices": Office.objects.select_related("country"),
+            "thematic_areas": ThematicArea.objects.published().prefetch_related("sources"),
+            "offices": Office.objects.published().select_related("country"),
         },
     )
 
@@ -63,8 +64,8 @@ def search(request):
         [
             NewsItem.objects.published(),
             Programme.objects.published(),
-            Country.objects.all(),
-            Office.objects.all(),
+            Country.objects.published(),
+            Office.objects.published(),
         ],
         query,
         request.GET.get("page"),

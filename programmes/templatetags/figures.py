@@ -16,7 +16,7 @@ def region_map(offices, list_offices=True):
     """The region with the covered countries hatched and a linked marker per open office.
     One query (the covered countries); `offices` should have their country selected."""
     offices = list(offices)
-    covered = Country.objects.covered().values_list("iso_code", flat=True)
+    covered = Country.objects.published().covered().values_list("iso_code", flat=True)
     region = regions.region()
     return {
         "width": region["width"],
