@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -380,6 +380,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/editorial/change_form.html"
     object_history_template = "admin/editorial/object_history.html"
     preview_view_class = None  # the public DetailView that shows one object, if it has a page
+    history_list_display = [gettext_noop("Revision")]
 
     # History ------------------------------------------------------------------------------
     # django-simple-history looks the keys in the address up as they are: one that is no key
@@ -387,6 +388,25 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         refuse_unless_key(self.model, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        """Number the revisions (the first save is #1) and say what each changed as the compare
+        page does: each field once, with its language, rich text as text, nothing cut off."""
+        records = list(historical_records)
+        if hasattr(historical_records, "start_index"):  # a page, newest first
+            newest = historical_records.paginator.count - historical_records.start_index() + 1
+        else:
+            newest = len(records)
+        for offset, record in enumerate(records):
+            record.Revision = f"#{newest - offset}"  # the column history_list_display names
+            if record.history_change_reason in Action.values:  # saved by the admin's workflow
+                record.history_change_reason = Action(record.history_change_reason).label
+        for newer, older in zip(records, records[1:], strict=False):
+            newer.history_delta_changes = [
+                {"field": field.verbose_name, "old": marked[0], "new": marked[1]}
+                for field, old, new in changes_between(older, newer)
+                for marked in [marked_changes(old, new)]
+            ]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         refuse_unless_key(self.model, object_id)
@@ -496,6 +516,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
         if major:
             item.last_major_change_at = timezone.now()
         addresses = public_addresses(type(item), item.pk) if action == Action.UNPUBLISH else {}
+        item._change_reason = action.value  # the history names the action (not its label)
         if item is obj:
             super().save_model(request, obj, form, change)
         elif action in workflow.GOES_LIVE and work is not None:

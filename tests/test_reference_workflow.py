@@ -234,3 +234,22 @@ def test_a_country_slug_changed_in_a_draft_redirects_once_published(
         )
         response = client.get(old)
         assert response.status_code == 301
+
+
+def test_the_history_numbers_revisions_names_the_action_and_shows_text_changes(
+    client, seeded, editor, publisher
+):
+    office = Office.objects.get(slug=REGIONAL_OFFICE)
+    revisions = office.history.count()
+    login(client, editor)
+    save(client, office, description_en="<b>Bold</b> new words", action="submit")
+    login(client, publisher)
+    save(client, office, action="publish")
+    page = parse_html(client.get(f"/admin/programmes/office/{office.pk}/history/").text)
+    newest = page.find("table", id="change-history").find_all("tr")[1]
+    cells = [cell.text().strip() for cell in newest.find_all("td")]
+    assert cells[1] == f"#{revisions + 1}"
+    assert "Approve and publish" in cells
+    changes = newest.find_all("li")
+    assert [change.find("strong").text() for change in changes] == ["description [en]:"]
+    assert "<b>" not in changes[0].text() and changes[0].find("ins").text() == "Bold new words"
