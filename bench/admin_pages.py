@@ -73,13 +73,16 @@ def main():
     item = NewsItem.objects.published().first()
     # The synthetic items are made in bulk, without revisions: compare one that has some.
     revised = NewsItem.objects.filter(pk=NewsItem.history.values("id")[:1]).first() or item
+    in_review = NewsItem.objects.awaiting_review().first() or item
     news = "/admin/news/newsitem/"
     pages = {
         "change list, published": f"{news}?status__exact=published",
+        "change list, in review": f"{news}?work=review",
         "change list, searched": f"{news}?q=border",
         "change form": f"{news}{item.pk}/change/",
         "history": f"{news}{item.pk}/history/",
         "compare": f"{news}{revised.pk}/history/compare/",
+        "compare draft": f"{news}{in_review.pk}/draft/compare/",
         "dashboard": "/admin/",
         "calendar": "/admin/calendar/",
     }

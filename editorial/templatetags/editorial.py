@@ -16,7 +16,7 @@ def review_queue(context):
             model = entry["model"]
             if not (issubclass(model, Publishable) and entry["perms"].get("view")):
                 continue
-            count = model._default_manager.awaiting_review().count()
+            count = model._default_manager.count_awaiting_review()
             if count:
                 opts = model._meta
                 queue.append(
