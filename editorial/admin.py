@@ -7,11 +7,13 @@ kept by django-simple-history; a save made on a stale copy is refused (optimisti
 """
 
 import difflib
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -34,6 +36,9 @@ from editorial.models import (
     Publishable,
     Redirect,
     Status,
+    child_fields,
+    child_relation,
+    child_rows,
     content_fields,
     is_site_path,
     related_fields,
@@ -157,9 +162,13 @@ class PublishableForm(OneLineFieldsForm):
         if self.instance.pk:
             self.stored = self.refuse_stale_save(cleaned_data.get("version"))
         self.action = Action(cleaned_data.get("action") or Action.SAVE)
-        self.content_changed = self.restoring or any(
-            name not in self.not_content and not name.startswith("withdrawal_reason")
-            for name in self.changed_data
+        self.content_changed = (
+            self.restoring
+            or any(
+                name not in self.not_content and not name.startswith("withdrawal_reason")
+                for name in self.changed_data
+            )
+            or any(formset.has_changed() for formset in self.draft_formsets())
         )
         comment = cleaned_data["comment"] = cleaned_data.get("comment", "").strip()
         refused = workflow.refusal(
@@ -190,6 +199,19 @@ class PublishableForm(OneLineFieldsForm):
     @property
     def is_live(self):
         return self.stored is not None and self.stored.is_live
+
+    def draft_formsets(self):
+        """The inlines of a live item, whose rows go to its draft (DraftChildrenFormSet
+        registers itself on the instance the admin gives both)."""
+        return getattr(self.instance, "draft_formsets", [])
+
+    def edited_children(self):
+        """{accessor: rows} of the inlines edited in this POST (once they are valid)."""
+        return {
+            formset.accessor: formset.draft_rows()
+            for formset in self.draft_formsets()
+            if formset.has_changed()
+        }
 
     def is_major_change(self):
         return (
@@ -263,13 +285,14 @@ def changes_between(older, newer):
 
 
 def draft_changes(live, drafted):
-    """(field, live value, draft value) for each field a draft changes, links included."""
+    """(field, live value, draft value) for each field a draft changes as readers see it
+    (not a change of markup alone, such as &#x27; for '), links and inlines included."""
     model = type(live)
     for field in content_fields(model):
         if not field.editable:
             continue
         old, new = (shown_value(obj, field) for obj in (live, drafted))
-        if old != new:
+        if as_text(old).split() != as_text(new).split():
             yield field, old, new
     for field in related_fields(model):
         old, new = (
@@ -278,6 +301,30 @@ def draft_changes(live, drafted):
         )
         if old != new:
             yield field, old, new
+    draft = getattr(drafted, "draft", None)
+    for accessor in draft.children() if draft else {}:
+        relation = child_relation(model, accessor)
+        old, new = (
+            "; ".join(child_text(relation, child) for child in getattr(obj, accessor).all())
+            for obj in (live, drafted)
+        )
+        if old != new:
+            yield (
+                SimpleNamespace(verbose_name=relation.related_model._meta.verbose_name_plural),
+                old,
+                new,
+            )
+
+
+def child_text(relation, child):
+    """One child row in words: a signatory's name, title and country, not its position."""
+    return ", ".join(
+        value
+        for field in child_fields(relation)
+        if field.name != "position"
+        for value in [shown_value(child, field)]
+        if value
+    )
 
 
 def shown_value(obj, field):
@@ -494,7 +541,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
         if stored is not None and stored.is_live:
             draft = Draft.of(stored)
             if form.content_changed:
-                draft = workflow.save_draft(stored, obj, form.links(), user)
+                draft = workflow.save_draft(stored, obj, form.links(), user, form.edited_children())
             item, work = stored, draft
             if self.has_publish_permission(request):
                 for name in PUBLISHING_FIELDS:  # the schedule is the publisher's, not a draft's
@@ -607,6 +654,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
             submitter = work.submitted_by
             if submitter and submitter.pk != request.user.pk:
                 mail.work_returned(item, action, actor, link, comment, submitter)
+
+    def save_formset(self, request, form, formset, change):
+        if getattr(formset, "goes_to_draft", False):  # kept in the draft by save_model
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
         AuditEntry.record(AuditEntry.Action.DELETED, obj, request.user)
@@ -816,6 +869,44 @@ def workflow_state_text(item, draft_state=None):
     if item.forced_at:
         parts.append(_("not yet reviewed by a second person"))
     return " · ".join(parts)
+
+
+class DraftChildrenFormSet(BaseInlineFormSet):
+    """An inline of something live (a live programme's signatories): its rows are part of the
+    draft. Over a draft that has them, the forms show the draft's rows; what is posted is kept
+    in the draft (PublishableAdmin.save_model), and publishing the draft replaces the rows."""
+
+    def __init__(self, data=None, files=None, instance=None, queryset=None, **kwargs):
+        self.accessor = self.fk.remote_field.get_accessor_name()
+        self.goes_to_draft = instance is not None and instance.pk and instance.is_live
+        draft = getattr(instance, "draft", None) if self.goes_to_draft else None
+        self.drafted = draft.children().get(self.accessor) if draft else None
+        if self.drafted is not None:
+            fields = child_fields(instance._meta.get_field(self.accessor))
+            queryset = self.model._default_manager.none()
+            kwargs["initial"] = [
+                {field.name: row.get(field.attname) for field in fields} for row in self.drafted
+            ]
+            self.extra = len(self.drafted)
+        super().__init__(data, files, instance, queryset=queryset, **kwargs)
+        if self.goes_to_draft:
+            instance.draft_formsets = [*getattr(instance, "draft_formsets", []), self]
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.drafted is not None and i < len(self.drafted):
+            form.empty_permitted = False  # a drafted row, not a blank extra form
+        return form
+
+    def draft_rows(self):
+        kept = [
+            form.instance
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        relation = self.instance._meta.get_field(self.accessor)
+        return child_rows(relation, kept)
 
 
 class ProtectedWhileInNewsMixin:

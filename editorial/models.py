@@ -276,12 +276,46 @@ def related_fields(model):
     return list(model._meta.many_to_many)
 
 
+def child_relation(model, accessor):
+    """The reverse foreign key `accessor` of model (a programme's "signatories")."""
+    return model._meta.get_field(accessor)
+
+
+def child_fields(relation):
+    """What a draft keeps of each child row: its concrete fields but its key and its parent."""
+    return [
+        field
+        for field in relation.related_model._meta.concrete_fields
+        if not field.primary_key and field is not relation.field
+    ]
+
+
+def child_rows(relation, instances):
+    return [
+        {field.attname: field.value_from_object(instance) for field in child_fields(relation)}
+        for instance in instances
+    ]
+
+
+def child_instances(relation, parent_pk, rows):
+    """Unsaved child rows from a draft's, belonging to the parent."""
+    fields = child_fields(relation)
+    return [
+        relation.related_model(
+            **{relation.field.attname: parent_pk},
+            **{field.attname: field.to_python(row.get(field.attname)) for field in fields},
+        )
+        for row in rows
+    ]
+
+
 class Draft(models.Model):
     """Changes to something live, kept apart until they are published: the public goes on
     seeing the row, links and both languages included, and publishing copies this over it.
 
     One per item. `content` is Django's "python" serialisation of the edited copy, each link
-    field as its list of keys.
+    field as its list of keys; "children" holds the edited rows of the inlines (a programme's
+    signatories), when they were edited, by the reverse foreign key's name.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -324,8 +358,9 @@ class Draft(models.Model):
         ).first()
 
     @staticmethod
-    def serialise(obj, links):
-        """The edited copy obj (not saved) with links {field name: keys} as draft content."""
+    def serialise(obj, links, children=None):
+        """The edited copy obj (not saved) with links {field name: keys} and children
+        {accessor: rows} as draft content."""
         model = type(obj)
         fields = {
             field.attname: field.value_from_object(obj)
@@ -334,7 +369,13 @@ class Draft(models.Model):
             for field in content_fields(model)
         }
         fields.update({name: sorted(keys) for name, keys in links.items()})
-        return {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
+        content = {"model": model._meta.label_lower, "pk": obj.pk, "fields": fields}
+        if children:
+            content["children"] = children
+        return content
+
+    def children(self):
+        return self.content.get("children", {})
 
     def links(self):
         model = self.content_type.model_class()
@@ -357,6 +398,11 @@ class Draft(models.Model):
             name: model._meta.get_field(name).related_model._default_manager.filter(pk__in=keys)
             for name, keys in self.links().items()
         }
+        for accessor, rows in self.children().items():
+            relation = child_relation(model, accessor)
+            shown = relation.related_model._default_manager.none()
+            shown._result_cache = child_instances(relation, live.pk, rows)
+            copy._prefetched_objects_cache[accessor] = shown
         copy.draft = self
         return copy
 

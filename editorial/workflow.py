@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from editorial.models import LIVE_STATES, AuditEntry, Draft, Status, content_fields
+from editorial.models import (
+    LIVE_STATES,
+    AuditEntry,
+    Draft,
+    Status,
+    child_instances,
+    child_relation,
+    content_fields,
+)
 
 
 class Action(models.TextChoices):
@@ -136,10 +144,12 @@ def refusal(action, item, user, *, can_publish, changed, comment, publish_at=Non
     return None
 
 
-def save_draft(live, edited, links, user):
-    """Keep the edited copy of a live row as its draft; the public still sees the row."""
+def save_draft(live, edited, links, user, children=None):
+    """Keep the edited copy of a live row as its draft; the public still sees the row.
+    Children not edited this time stay as the draft had them."""
     draft = Draft.of(live) or Draft(item=live)
-    draft.content = Draft.serialise(edited, links)
+    kept = draft.children() if draft.pk else {}
+    draft.content = Draft.serialise(edited, links, {**kept, **(children or {})})
     draft.edited_by, draft.edited_at = user, timezone.now()
     draft.save()
     # A save all the same: a form opened before it is refused as stale (PublishableForm).
@@ -158,6 +168,12 @@ def publish_draft(live, draft):
     live.save()
     for name, keys in draft.links().items():
         getattr(live, name).set(keys)
+    for accessor, rows in draft.children().items():
+        relation = child_relation(model, accessor)
+        relation.related_model._default_manager.filter(**{relation.field.name: live}).delete()
+        relation.related_model._default_manager.bulk_create(
+            child_instances(relation, live.pk, rows)
+        )
     draft.delete()
 
 

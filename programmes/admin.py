@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import (
+    DraftChildrenFormSet,
     OneLineFieldsForm,
     ProtectedWhileInNewsMixin,
     PublishableAdmin,
@@ -105,22 +106,13 @@ class OfficeAdmin(PublishableAdmin, TranslationAdmin):
 
 
 class SignatoryInline(admin.TabularInline):
-    """Signatories of a programme not yet live; a live programme's are read-only (they are not
-    part of its draft)."""
+    """The signatories of a live programme are part of its draft, like its other fields."""
 
     model = Signatory
     form = OneLineFieldsForm
+    formset = DraftChildrenFormSet
     extra = 0
     autocomplete_fields = ["country"]
-
-    def has_add_permission(self, request, obj=None):
-        return not (obj and obj.is_live) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not (obj and obj.is_live) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not (obj and obj.is_live) and super().has_delete_permission(request, obj)
 
 
 class ProgrammeForm(ImageUploadFormMixin, PublishableForm):

@@ -7,7 +7,7 @@ import pytest
 
 from editorial.models import Draft, Redirect, Status
 from news.models import NewsItem
-from programmes.models import Country, KeyFigure, Office, ThematicArea
+from programmes.models import Country, KeyFigure, Office, Programme, ThematicArea
 from tests.html_tree import parse_html
 from tests.test_drafts import MARKER, text_of
 from tests.test_workflow import buttons, login, make_user
@@ -253,3 +253,35 @@ def test_the_history_numbers_revisions_names_the_action_and_shows_text_changes(
     changes = newest.find_all("li")
     assert [change.find("strong").text() for change in changes] == ["description [en]:"]
     assert "<b>" not in changes[0].text() and changes[0].find("ins").text() == "Bold new words"
+
+
+def test_a_live_programmes_signatories_are_part_of_its_draft(client, seeded, editor, publisher):
+    programme = Programme.objects.filter(signatories__isnull=False).distinct().first()
+    first = programme.signatories.order_by("position", "id").first()
+    count = programme.signatories.count()
+    login(client, editor)
+    url = change_url(programme)
+    data = form_as_sent(client, url)
+    data["signatories-0-name"] = [f"{first.name} {MARKER}"]
+    data["signatories-1-DELETE"] = ["on"]
+    data["action"] = ["submit"]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert programme.signatories.count() == count  # the live rows are untouched
+    assert MARKER not in public_text(client, programme.get_absolute_url())
+
+    login(client, editor)
+    again = form_as_sent(client, url)  # the form shows the draft's rows
+    assert again["signatories-0-name"] == [f"{first.name} {MARKER}"]
+    assert again["signatories-TOTAL_FORMS"] == [str(count - 1)]
+    preview = client.get(f"/admin/programmes/programme/{programme.pk}/preview/").content.decode()
+    assert MARKER in preview
+    compare = client.get(f"/admin/programmes/programme/{programme.pk}/draft/compare/")
+    assert [str(change["field"]) for change in compare.context["changes"]] == ["signatories"]
+
+    login(client, publisher)
+    response = save(client, programme, action="publish")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    names = list(programme.signatories.order_by("position", "id").values_list("name", flat=True))
+    assert len(names) == count - 1 and names[0] == f"{first.name} {MARKER}"
+    assert MARKER in public_text(client, programme.get_absolute_url())
