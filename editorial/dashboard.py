@@ -3,7 +3,8 @@ of me, what was published without review, what is scheduled in the next 14 days,
 recent activity.
 
 It reads the publishable models the admin index lists for this user, and their revision history
-(django-simple-history): a fixed number of queries per model, whatever the number of items.
+(django-simple-history): a fixed number of queries per model (the drafts over live items: one
+per section for all models), whatever the number of items.
 """
 
 import datetime
@@ -59,23 +60,31 @@ def entry(model, pk, title, who=None, when=None):
     )
 
 
-def drafts_of(model, **lookups):
-    return Draft.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), **lookups
-    ).select_related("submitted_by", "edited_by")
+def drafts_of(models, **lookups):
+    """The drafts over live items of the models, in one query for all of them."""
+    by_type = ContentType.objects.get_for_models(*models)
+    models_of = {content_type.pk: model for model, content_type in by_type.items()}
+    drafts = Draft.objects.filter(content_type__in=by_type.values(), **lookups).select_related(
+        "submitted_by", "edited_by"
+    )
+    return models_of, drafts
 
 
 def awaiting_review(model):
-    """Submitted for review: rows not yet live, and drafts over live ones; oldest first."""
+    """Submitted for review, rows not yet live; oldest first (drafts: drafts_awaiting_review)."""
     rows = (
         model._default_manager.filter(status=Status.REVIEW)
         .select_related("submitted_by")
         .order_by("submitted_at")[:LISTED]
     )
-    drafts = drafts_of(model, state=Status.REVIEW).order_by("submitted_at")[:LISTED]
-    return [entry(model, row.pk, row, row.submitted_by, row.submitted_at) for row in rows] + [
-        entry(model, draft.object_id, draft, draft.submitted_by, draft.submitted_at)
-        for draft in drafts
+    return [entry(model, row.pk, row, row.submitted_by, row.submitted_at) for row in rows]
+
+
+def drafts_awaiting_review(models):
+    models_of, drafts = drafts_of(models, state=Status.REVIEW)
+    return [
+        entry(models_of[d.content_type_id], d.object_id, d, d.submitted_by, d.submitted_at)
+        for d in drafts.order_by("submitted_at")[:LISTED]
     ]
 
 
@@ -83,17 +92,27 @@ def my_drafts(model, user):
     rows = model._default_manager.filter(
         status__in=[Status.DRAFT, Status.UNPUBLISHED], edited_by=user
     ).order_by("-updated_at" if hasattr(model, "updated_at") else "-pk")[:LISTED]
-    drafts = drafts_of(model, state=Status.DRAFT, edited_by=user).order_by("-edited_at")[:LISTED]
-    return [entry(model, row.pk, row, when=getattr(row, "updated_at", None)) for row in rows] + [
-        entry(model, draft.object_id, draft, when=draft.edited_at) for draft in drafts
+    return [entry(model, row.pk, row, when=getattr(row, "updated_at", None)) for row in rows]
+
+
+def my_drafts_over_live(models, user):
+    models_of, drafts = drafts_of(models, state=Status.DRAFT, edited_by=user)
+    return [
+        entry(models_of[d.content_type_id], d.object_id, d, when=d.edited_at)
+        for d in drafts.order_by("-edited_at")[:LISTED]
     ]
 
 
 def changes_requested_of(model, user):
     rows = model._default_manager.filter(status=Status.CHANGES, submitted_by=user)[:LISTED]
-    drafts = drafts_of(model, state=Status.CHANGES, submitted_by=user)[:LISTED]
-    return [entry(model, row.pk, row, when=row.submitted_at) for row in rows] + [
-        entry(model, draft.object_id, draft, when=draft.submitted_at) for draft in drafts
+    return [entry(model, row.pk, row, when=row.submitted_at) for row in rows]
+
+
+def drafts_returned_to(models, user):
+    models_of, drafts = drafts_of(models, state=Status.CHANGES, submitted_by=user)
+    return [
+        entry(models_of[d.content_type_id], d.object_id, d, when=d.submitted_at)
+        for d in drafts[:LISTED]
     ]
 
 
@@ -151,7 +170,11 @@ def dashboard(request, available_apps):
         "scheduled": [],
         "activity": [],
     }
-    for model in publishable_models(available_apps):
+    models = list(publishable_models(available_apps))
+    sections["review"] += drafts_awaiting_review(models)
+    sections["drafts"] += my_drafts_over_live(models, request.user)
+    sections["changes"] += drafts_returned_to(models, request.user)
+    for model in models:
         sections["review"] += awaiting_review(model)
         sections["drafts"] += my_drafts(model, request.user)
         sections["changes"] += changes_requested_of(model, request.user)
