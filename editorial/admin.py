@@ -11,10 +11,12 @@ from types import SimpleNamespace
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,13 +28,15 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial import mail, workflow
+from editorial import mail, schedule, workflow
 from editorial.addresses import in_language, public_addresses
+from editorial.changes import invalidate
 from editorial.models import (
     LIVE_STATES,
     AuditEntry,
     ChangeNote,
     Draft,
+    DraftRevision,
     Publishable,
     Redirect,
     Status,
@@ -50,8 +54,11 @@ from editorial.workflow import Action
 PUBLISHING_FIELDS = ["publish_at", "expire_at"]
 CHANGE_NOTE_FIELDS = ["change_kind", "change_note_en", "change_note_ru"]
 REVIEW_FIELDS = ["comment"]
+# Asked of a publisher of something live: when its draft changes go live, with "Schedule".
+CHANGES_SCHEDULE_FIELDS = ["changes_go_live_at"]
 # Actions that change only the work: a live row stays as it is.
 EDITS_ONLY = {Action.SAVE, Action.SUBMIT, Action.REQUEST_CHANGES}
+DRAFT_STATES = dict(Draft._meta.get_field("state").choices)
 MINOR, MAJOR = "minor", "major"
 # What editors may no longer delete.
 PUBLIC_STATES = LIVE_STATES
@@ -129,6 +136,15 @@ class PublishableForm(OneLineFieldsForm):
     change_note_ru = forms.CharField(
         label=gettext_lazy("Change note [ru]"), max_length=300, required=False
     )
+    changes_go_live_at = forms.SplitDateTimeField(
+        label=gettext_lazy("Publish the changes at"),
+        widget=widgets.AdminSplitDateTime,
+        required=False,
+        help_text=gettext_lazy(
+            "With “Schedule”: the draft changes go live at this time (Tashkent time); until "
+            "then the public sees the live version. Any edit of the draft cancels the schedule."
+        ),
+    )
     # Set by PublishableAdmin.get_form for each request.
     can_publish = False
     user = None
@@ -140,6 +156,7 @@ class PublishableForm(OneLineFieldsForm):
         "comment",
         "unpublish_to",
         *CHANGE_NOTE_FIELDS,
+        *CHANGES_SCHEDULE_FIELDS,
         *PUBLISHING_FIELDS,
     }
 
@@ -155,6 +172,9 @@ class PublishableForm(OneLineFieldsForm):
             if self.instance.pk
             else 0
         )
+        draft = getattr(self.instance, "draft", None)
+        if "changes_go_live_at" in self.fields and workflow.is_scheduled_draft(draft):
+            self.fields["changes_go_live_at"].initial = draft.publish_at
         self.stored = None
 
     def clean(self):
@@ -178,7 +198,7 @@ class PublishableForm(OneLineFieldsForm):
             can_publish=self.can_publish,
             changed=self.content_changed,
             comment=comment,
-            publish_at=cleaned_data.get("publish_at"),
+            publish_at=self.go_live_at(),
         )
         if refused:
             raise ValidationError(refused)
@@ -199,6 +219,12 @@ class PublishableForm(OneLineFieldsForm):
     @property
     def is_live(self):
         return self.stored is not None and self.stored.is_live
+
+    def go_live_at(self):
+        """When the work goes live: the row's publish time, or over something live, the time
+        its draft changes go live."""
+        name = "changes_go_live_at" if self.is_live else "publish_at"
+        return self.cleaned_data.get(name)
 
     def draft_formsets(self):
         """The inlines of a live item, whose rows go to its draft (DraftChildrenFormSet
@@ -435,6 +461,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
     # (/admin/news/newsitem/abc/history/) would be a 500.
     def history_view(self, request, object_id, extra_context=None):
         refuse_unless_key(self.model, object_id)
+        item = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        extra_context = {
+            **(extra_context or {}),
+            "draft_revisions": DraftRevision.of(item) if item is not None else [],
+        }
         return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
@@ -482,7 +513,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
         can_publish = self.has_publish_permission(request)
         review = [
             *REVIEW_FIELDS,
-            *(["unpublish_to"] if can_publish and obj and obj.is_live else []),
+            *(
+                ["unpublish_to", *CHANGES_SCHEDULE_FIELDS]
+                if can_publish and obj and obj.is_live
+                else []
+            ),
         ]
         if obj is not None and obj.is_public and can_publish:
             fieldsets.append(
@@ -560,13 +595,30 @@ class PublishableAdmin(SimpleHistoryAdmin):
                         setattr(obj, field.attname, getattr(stored, field.attname))
             if form.content_changed or not change:
                 obj.edited_by = user
-        entries = workflow.take(action, item, work, user, comment, self.action_detail(action, item))
+        when = form.go_live_at()
+        # Draft changes over something live, to go live later: the row stays as it is.
+        later = isinstance(work, Draft) and action in (Action.SCHEDULE, Action.UNSCHEDULE)
+        detail = site_time(when) if action == Action.SCHEDULE and when else ""
+        entries = workflow.take(action, item, work, user, comment, detail, publish_at=when)
+        if major and later:  # published with the changes, when they go live
+            work.change_note_en = form.cleaned_data["change_note_en"]
+            work.change_note_ru = form.cleaned_data.get("change_note_ru", "")
+            major = False
         if major:
             item.last_major_change_at = timezone.now()
         addresses = public_addresses(type(item), item.pk) if action == Action.UNPUBLISH else {}
         item._change_reason = action.value  # the history names the action (not its label)
         if item is obj:
             super().save_model(request, obj, form, change)
+        elif later:
+            work.save()
+            if any(name in form.changed_data for name in PUBLISHING_FIELDS):
+                item.save()
+            # The next scheduled change may be this one: known now, and again after the commit.
+            invalidate()
+            transaction.on_commit(invalidate)
+            if action == Action.SCHEDULE:
+                schedule.enqueue_at(when)
         elif action in workflow.GOES_LIVE and work is not None:
             workflow.publish_draft(item, work)
         else:
@@ -589,13 +641,10 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 (AuditEntry.Action.MAJOR_CHANGE, form.cleaned_data["change_note_en"], "")
             )
         AuditEntry.record_each(entries, item, user)
-        request.workflow_message = self.done_message(action, item, bool(work) and item is not obj)
-        self.notify(request, action, item, work, comment)
-
-    def action_detail(self, action, item):
-        if action == Action.SCHEDULE and item.publish_at:
-            return site_time(item.publish_at)
-        return ""
+        request.workflow_message = self.done_message(
+            action, item, bool(work) and item is not obj, when
+        )
+        self.notify(request, action, item, work, comment, when)
 
     def redirect_unpublished(self, target, addresses):
         """Point the unpublished item's addresses (410 Gone by now) where the publisher said."""
@@ -607,8 +656,16 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 defaults={"new_path": in_language(target, language), "automatic": False},
             )
 
-    def done_message(self, action, item, drafted):
-        name = {"item": item}
+    def done_message(self, action, item, drafted, when=None):
+        name = {"item": item, "when": site_time(when) if when else ""}
+        if action == Action.SCHEDULE and drafted:
+            return (
+                _(
+                    "The draft changes to “%(item)s” are approved and scheduled: they go live "
+                    "at %(when)s. Until then the public sees the live version."
+                )
+                % name
+            )
         if action == Action.SAVE and drafted:
             return (
                 _(
@@ -626,6 +683,10 @@ class PublishableAdmin(SimpleHistoryAdmin):
             ),
             Action.PUBLISH: _("“%(item)s” is approved and live."),
             Action.SCHEDULE: _("“%(item)s” is approved and scheduled: it goes live at %(when)s."),
+            Action.UNSCHEDULE: _(
+                "The schedule of the draft changes to “%(item)s” is cancelled: they are back "
+                "in review, and the public sees the live version."
+            ),
             Action.FORCE_PUBLISH: _(
                 "“%(item)s” is live without review: it is listed on the dashboard until a "
                 "second person approves it."
@@ -640,10 +701,11 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 "“410 Gone”."
             ),
         }
-        when = site_time(item.publish_at) if item.publish_at else ""
-        return messages_for[action] % {**name, "when": when}
+        if action == Action.SCHEDULE:
+            name["when"] = site_time(item.publish_at) if item.publish_at else ""
+        return messages_for[action] % name
 
-    def notify(self, request, action, item, work, comment):
+    def notify(self, request, action, item, work, comment, when=None):
         link = request.build_absolute_uri(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[item.pk])
         )
@@ -653,7 +715,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
         elif action in (Action.REQUEST_CHANGES, *workflow.GOES_LIVE) and work is not None:
             submitter = work.submitted_by
             if submitter and submitter.pk != request.user.pk:
-                mail.work_returned(item, action, actor, link, comment, submitter)
+                mail.work_returned(item, action, actor, link, comment, submitter, when)
 
     def save_formset(self, request, form, formset, change):
         if getattr(formset, "goes_to_draft", False):  # kept in the draft by save_model
@@ -696,7 +758,12 @@ class PublishableAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.compare_draft),
             name=f"{self.opts.app_label}_{self.opts.model_name}_compare_draft",
         )
-        return [preview, compare, compare_draft, *super().get_urls()]
+        restore_draft = path(
+            "<path:object_id>/draft/revisions/<str:revision_id>/restore/",
+            self.admin_site.admin_view(self.restore_draft_revision),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_restore_draft",
+        )
+        return [preview, compare, compare_draft, restore_draft, *super().get_urls()]
 
     def preview(self, request, object_id):
         if self.preview_view_class is None:
@@ -751,20 +818,42 @@ class PublishableAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/editorial/compare.html", context)
 
     def compare_draft(self, request, object_id):
-        """The draft over a live item beside the live version, field by field."""
+        """Draft changes beside the live version, field by field: the draft's (by default),
+        a draft revision's (?revision=<id>), or two draft revisions' (?older=<id>&newer=<id>)."""
         refuse_unless_key(self.model, object_id)
         live = self.get_queryset(request).filter(pk=unquote(object_id)).first()
         if live is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, live):
             raise PermissionDenied
-        draft = Draft.of(live)
-        if draft is None:
-            self.message_user(request, _("There is no draft over the live version to compare."))
-            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", live.pk)
+        revisions = {str(revision.pk): revision for revision in DraftRevision.of(live)}
+        asked = [request.GET.get(name) for name in ("older", "newer", "revision")]
+        if any(key is not None and key not in revisions for key in asked):
+            raise Http404(_("There is no such draft revision of this item."))
+        older_key, newer_key, revision_key = asked
+        older, older_label = live, _("Live version")
+        if older_key and newer_key:
+            older = revisions[older_key].as_draft().applied_to(live)
+            older_label = draft_revision_label(revisions[older_key])
+            newer, newer_label = revisions[newer_key], None
+        elif revision_key:
+            newer, newer_label = revisions[revision_key], None
+        else:
+            newer = Draft.of(live)
+            if newer is None:
+                self.message_user(request, _("There is no draft over the live version to compare."))
+                return redirect(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", live.pk
+                )
+            newer_label = _("Draft (last saved by %(who)s)") % {
+                "who": newer.edited_by or _("someone")
+            }
+        if isinstance(newer, DraftRevision):
+            newer_label = draft_revision_label(newer)
+            newer = newer.as_draft()
         changes = [
             {"field": field.verbose_name, "older": marked[0], "newer": marked[1]}
-            for field, old, new in draft_changes(live, draft.applied_to(live))
+            for field, old, new in draft_changes(older, newer.applied_to(live))
             for marked in [marked_changes(old, new)]
         ]
         context = {
@@ -772,10 +861,38 @@ class PublishableAdmin(SimpleHistoryAdmin):
             "title": _("Draft changes to %(item)s") % {"item": live},
             "opts": self.opts,
             "original": live,
-            "draft": draft,
+            "older_label": older_label,
+            "newer_label": newer_label,
             "changes": changes,
         }
         return TemplateResponse(request, "admin/editorial/compare_draft.html", context)
+
+    def restore_draft_revision(self, request, object_id, revision_id):
+        """POST: make a draft revision the draft again; the public still sees the live version."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        refuse_unless_key(self.model, object_id)
+        live = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        if live is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, live):
+            raise PermissionDenied
+        revision = next((r for r in DraftRevision.of(live) if str(r.pk) == revision_id), None)
+        if revision is None or not live.is_live:
+            raise Http404(_("There is no such draft revision of this item."))
+        workflow.restore_draft(live, revision, request.user)
+        label = draft_revision_label(revision)
+        AuditEntry.record(AuditEntry.Action.DRAFT_RESTORED, live, request.user, label)
+        self.message_user(
+            request,
+            _(
+                "%(revision)s is the draft again: the public still sees the live version. "
+                "Submit it for review when it is ready."
+            )
+            % {"revision": label},
+            messages.SUCCESS,
+        )
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", live.pk)
 
     # Lists --------------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("state"), ordering="status")
@@ -854,6 +971,14 @@ class PublishableAdmin(SimpleHistoryAdmin):
         )
 
 
+def draft_revision_label(revision):
+    return _("Draft revision %(number)s (%(when)s, by %(who)s)") % {
+        "number": revision.number,
+        "when": site_time(revision.saved_at),
+        "who": revision.saved_by or _("someone"),
+    }
+
+
 def workflow_state_text(item, draft_state=None):
     """The state as editors name it: Draft, Submitted for review, Changes requested, Scheduled
     (with the time), Live (with "draft changes pending"), Withdrawn or Unpublished."""
@@ -864,7 +989,7 @@ def workflow_state_text(item, draft_state=None):
     if draft_state:
         pending = _("draft changes pending")
         if draft_state != Status.DRAFT:
-            pending = f"{pending} ({Status(draft_state).label.lower()})"
+            pending = f"{pending} ({DRAFT_STATES[draft_state].lower()})"
         parts.append(pending)
     if item.forced_at:
         parts.append(_("not yet reviewed by a second person"))

@@ -22,7 +22,7 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 @dataclass
 class Event:
     moment: datetime.datetime  # in the site's time zone
-    goes_live: bool  # else: expires
+    what: str  # editorial.models: GOES_LIVE, EXPIRES or CHANGES_GO_LIVE
     title: str
     kind: str
     url: str
@@ -50,11 +50,11 @@ def events_between(request, admin_site, start, end):
         if not (issubclass(model, Publishable) and model_admin.has_view_permission(request)):
             continue
         change = f"admin:{model._meta.app_label}_{model._meta.model_name}_change"
-        for row, moment, goes_live in model._default_manager.scheduled_changes(start, end):
+        for row, moment, what in model._default_manager.scheduled_changes(start, end):
             events.append(
                 Event(
                     timezone.localtime(moment),
-                    goes_live,
+                    what,
                     str(row),
                     str(model._meta.verbose_name),
                     reverse(change, args=[row.pk]),

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from editorial.models import Publishable, Status
+from editorial.models import Draft, Publishable, Status
+from editorial.schedule import publish_due_drafts
 
 STATE_KEY = "pages:state"
 # The longest kept_until_content_changes() keeps a value (a new generation replaces it sooner).
@@ -24,7 +25,8 @@ DATA_SECONDS = 3600
 
 
 def next_scheduled_change():
-    """When the next published item appears or leaves by its schedule, as a timestamp or None.
+    """When the next published item appears or leaves by its schedule, or scheduled draft
+    changes go live, as a timestamp or None.
 
     One query however many publishable models there are: the soonest of each, in a union."""
     now = timezone.now()
@@ -38,7 +40,15 @@ def next_scheduled_change():
         if issubclass(model, Publishable)
         for name in ("publish_at", "expire_at")
     ]
-    moments = soonest[0].union(*soonest[1:], all=True).order_by() if soonest else []
+    # Draft changes scheduled over live items: one overdue (no worker ran it) is due now.
+    soonest.append(
+        Draft.objects.filter(state=Draft.SCHEDULED)
+        .values("state")
+        .annotate(moment=Min("publish_at"))
+        .order_by()
+        .values_list("moment", flat=True)
+    )
+    moments = soonest[0].union(*soonest[1:], all=True).order_by()
     moment = min(moments, default=None)
     return moment.timestamp() if moment else None
 
@@ -57,9 +67,11 @@ def invalidate(schedule_changed=True):
 
 
 def current_state():
-    """(generation, next scheduled change) — a new generation once the scheduled time has come."""
+    """(generation, next scheduled change) — a new generation once the scheduled time has come,
+    after the draft changes due by then have gone live."""
     state = cache.get(STATE_KEY)
     if state is None or (state[1] is not None and state[1] <= time.time()):
+        publish_due_drafts()
         state = invalidate()
     return state
 

@@ -133,9 +133,9 @@ def scheduled_soon(model, now):
             str(model._meta.verbose_name),
             change_url(model, row.pk),
             when=moment,
-            action="live" if goes_live else "expires",
+            action=what,
         )
-        for row, moment, goes_live in model._default_manager.scheduled_changes(now, until)
+        for row, moment, what in model._default_manager.scheduled_changes(now, until)
     ]
 
 

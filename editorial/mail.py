@@ -109,11 +109,13 @@ RETURNED = {
 }
 
 
-def work_returned(item, action, actor, link, comment, submitter):
-    """Tell whoever submitted the work what became of it."""
+def work_returned(item, action, actor, link, comment, submitter, when=None):
+    """Tell whoever submitted the work what became of it (`when`: the time it goes live, if
+    not the item's publish time: draft changes scheduled over something live)."""
     if not submitter.email or action not in RETURNED:
         return
     subject, body = RETURNED[action]
-    when = site_time(item.publish_at) if item.publish_at else ""
+    when = when or item.publish_at
+    when = site_time(when) if when else ""
     values = {"title": str(item), "user": actor, "comment": comment, "link": link, "when": when}
     send_after_commit(_(subject) % values, _(body) % values, [submitter.email])

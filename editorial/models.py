@@ -110,17 +110,33 @@ class PublishableQuerySet(models.QuerySet):
         )
 
     def scheduled_changes(self, start, end):
-        """(item, moment, goes_live) for each published item that goes live (or else expires)
-        in [start, end), in one query."""
+        """(item, moment, what) for each change due in [start, end): an item goes live
+        (GOES_LIVE) or expires (EXPIRES), or draft changes over a live one go live
+        (CHANGES_GO_LIVE). Two queries: the scheduled drafts' keys, then the rows."""
+        drafts = dict(
+            Draft.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                state=Draft.SCHEDULED,
+                publish_at__gte=start,
+                publish_at__lt=end,
+            ).values_list("object_id", "publish_at")
+        )
         rows = self.filter(
-            Q(publish_at__gte=start, publish_at__lt=end)
-            | Q(expire_at__gte=start, expire_at__lt=end),
-            status=Status.PUBLISHED,
+            Q(publish_at__gte=start, publish_at__lt=end, status=Status.PUBLISHED)
+            | Q(expire_at__gte=start, expire_at__lt=end, status=Status.PUBLISHED)
+            | Q(pk__in=list(drafts))
         )
         for row in rows:
-            for moment, goes_live in ((row.publish_at, True), (row.expire_at, False)):
-                if moment and start <= moment < end:
-                    yield row, moment, goes_live
+            if row.status == Status.PUBLISHED:
+                for moment, what in ((row.publish_at, GOES_LIVE), (row.expire_at, EXPIRES)):
+                    if moment and start <= moment < end:
+                        yield row, moment, what
+            if row.pk in drafts:
+                yield row, drafts[row.pk], CHANGES_GO_LIVE
+
+
+# What scheduled_changes() says happens at a moment.
+GOES_LIVE, EXPIRES, CHANGES_GO_LIVE = "live", "expires", "changes"
 
 
 class Publishable(models.Model):
@@ -152,6 +168,7 @@ class Publishable(models.Model):
         _("reason to publish without review"), blank=True, editable=False
     )
     drafts = GenericRelation("editorial.Draft")
+    draft_revisions = GenericRelation("editorial.DraftRevision")
     change_notes = GenericRelation("editorial.ChangeNote")
     publish_at = models.DateTimeField(
         _("publish at"),
@@ -321,11 +338,18 @@ class Draft(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey()
+    # Approved to go live at publish_at (editorial/schedule.py); the public sees the live row
+    # until then. Any edit of the draft cancels it.
+    SCHEDULED = "scheduled"
+
     content = models.JSONField(encoder=DjangoJSONEncoder)
     state = models.CharField(
         _("state"),
         max_length=20,
-        choices=[(s.value, s.label) for s in (Status.DRAFT, Status.REVIEW, Status.CHANGES)],
+        choices=[
+            *((s.value, s.label) for s in (Status.DRAFT, Status.REVIEW, Status.CHANGES)),
+            (SCHEDULED, _("Scheduled")),
+        ],
         default=Status.DRAFT,
         db_index=True,
     )
@@ -333,6 +357,11 @@ class Draft(models.Model):
     edited_at = models.DateTimeField(_("last edited at"), default=timezone.now)
     submitted_by = staff_member(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    publish_at = models.DateTimeField(_("goes live at"), null=True, blank=True, db_index=True)
+    scheduled_by = staff_member(_("scheduled by"))
+    # The public note of a major change, published with the draft when it goes live as scheduled.
+    change_note_en = models.CharField(_("change note [en]"), max_length=300, blank=True)
+    change_note_ru = models.CharField(_("change note [ru]"), max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -405,6 +434,52 @@ class Draft(models.Model):
             copy._prefetched_objects_cache[accessor] = shown
         copy.draft = self
         return copy
+
+
+class DraftRevision(models.Model):
+    """One save of the draft over a live item, kept when the draft moves on or goes live: its
+    states can be told apart, compared with the live version or with each other, and any of
+    them made the draft again (never live at once)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey()
+    content = models.JSONField(encoder=DjangoJSONEncoder)
+    saved_by = staff_member(_("saved by"))
+    saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-saved_at"])]
+        verbose_name = _("draft revision")
+        verbose_name_plural = _("draft revisions")
+
+    def __str__(self):
+        return str(self.as_draft())
+
+    @classmethod
+    def of(cls, item):
+        """The item's draft revisions, newest first, each with its `number` (the first save: 1)
+        and the `previous` one."""
+        revisions = list(
+            cls.objects.filter(
+                content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+            ).select_related("saved_by")
+        )
+        previous = None
+        for number, revision in enumerate(reversed(revisions), start=1):
+            revision.number, revision.previous, previous = number, previous, revision
+        return revisions
+
+    def as_draft(self):
+        """The revision as a draft (not saved): to apply to the live row, or to restore."""
+        return Draft(
+            content_type_id=self.content_type_id,
+            object_id=self.object_id,
+            content=self.content,
+            edited_by=self.saved_by,
+            edited_at=self.saved_at,
+        )
 
 
 def is_site_path(value):
@@ -533,10 +608,13 @@ class AuditEntry(models.Model):
         FORCE_PUBLISHED = "force-published", _("published without review")
         APPROVED = "approved", _("approved after publication")
         SCHEDULED = "scheduled", _("scheduled")
+        UNSCHEDULED = "unscheduled", _("cancelled the schedule")
+        SCHEDULE_FAILED = "schedule-failed", _("could not publish as scheduled")
         UNPUBLISHED = "unpublished", _("unpublished")
         WITHDRAWN = "withdrawn", _("withdrawn")
         DELETED = "deleted", _("deleted")
         MAJOR_CHANGE = "major-change", _("published a major change")
+        DRAFT_RESTORED = "draft-restored", _("restored an earlier draft")
         REDIRECT_CREATED = "redirect", _("redirect created")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

@@ -19,6 +19,7 @@ from editorial.models import (
     LIVE_STATES,
     AuditEntry,
     Draft,
+    DraftRevision,
     Status,
     child_instances,
     child_relation,
@@ -32,6 +33,7 @@ class Action(models.TextChoices):
     REQUEST_CHANGES = "request-changes", gettext_lazy("Request changes")
     PUBLISH = "publish", gettext_lazy("Approve and publish")
     SCHEDULE = "schedule", gettext_lazy("Schedule")
+    UNSCHEDULE = "unschedule", gettext_lazy("Cancel the schedule")
     FORCE_PUBLISH = "force-publish", gettext_lazy("Publish without review")
     APPROVE_LATER = "approve-later", gettext_lazy("Approve what was published without review")
     WITHDRAW = "withdraw", gettext_lazy("Withdraw")
@@ -52,6 +54,10 @@ def work_on(item):
     if item.is_live:
         return getattr(item, "draft", None) or Draft.of(item)
     return item
+
+
+def is_scheduled_draft(work):
+    return isinstance(work, Draft) and work.state == Draft.SCHEDULED
 
 
 def state_of(work):
@@ -115,7 +121,7 @@ def refusal(action, item, user, *, can_publish, changed, comment, publish_at=Non
                 "If it cannot wait, choose “Publish without review” and give the reason."
             )
     nothing_drafted = live and work is None and not changed
-    if action in (Action.SUBMIT, Action.PUBLISH, Action.FORCE_PUBLISH) and nothing_drafted:
+    if action in (Action.SUBMIT, *GOES_LIVE) and nothing_drafted:
         return _("There are no draft changes: this is what the public sees.")
     if action == Action.FORCE_PUBLISH and not second_pair_of_eyes():
         return _("Choose “Approve and publish”: no second review is asked for on this site.")
@@ -124,11 +130,15 @@ def refusal(action, item, user, *, can_publish, changed, comment, publish_at=Non
             "Give the reason to publish without review (an urgent correction, say): it stays "
             "in the audit log, and the item is listed until a second person approves it."
         )
-    if action == Action.SCHEDULE:
+    if action == Action.SCHEDULE and (publish_at is None or publish_at <= timezone.now()):
         if live:
-            return _("This is already live: its changes are published now, not scheduled.")
-        if publish_at is None or publish_at <= timezone.now():
-            return _("Give a publish time in the future to schedule it.")
+            return _(
+                "Give the time the draft changes go live (“Publish the changes at”), in the "
+                "future, to schedule them."
+            )
+        return _("Give a publish time in the future to schedule it.")
+    if action == Action.UNSCHEDULE and not is_scheduled_draft(work):
+        return _("No draft changes are scheduled: there is no schedule to cancel.")
     future = publish_at is not None and publish_at > timezone.now()
     if action in GOES_LIVE - {Action.SCHEDULE} and future and not live:
         return _("The publish time is in the future: choose “Schedule”, or clear it.")
@@ -149,9 +159,35 @@ def save_draft(live, edited, links, user, children=None):
     Children not edited this time stay as the draft had them."""
     draft = Draft.of(live) or Draft(item=live)
     kept = draft.children() if draft.pk else {}
-    draft.content = Draft.serialise(edited, links, {**kept, **(children or {})})
+    content = Draft.serialise(edited, links, {**kept, **(children or {})})
+    return save_draft_content(live, draft, content, user)
+
+
+@transaction.atomic
+def restore_draft(live, revision, user):
+    """Make an earlier draft revision the draft again (as a new revision): not live."""
+    draft = Draft.of(live) or Draft(item=live)
+    draft.state = Status.DRAFT
+    return save_draft_content(live, draft, revision.content, user)
+
+
+def save_draft_content(live, draft, content, user):
+    """Save the draft's content as a new draft revision."""
+    draft.content = content
     draft.edited_by, draft.edited_at = user, timezone.now()
+    if draft.state == Draft.SCHEDULED:  # what was approved is not what is there now
+        draft.state = Status.DRAFT
+    if draft.state == Status.DRAFT:
+        draft.publish_at, draft.scheduled_by = None, None
+        draft.change_note_en = draft.change_note_ru = ""
     draft.save()
+    DraftRevision.objects.create(
+        content_type=draft.content_type,
+        object_id=live.pk,
+        content=content,
+        saved_by=user,
+        saved_at=draft.edited_at,
+    )
     # A save all the same: a form opened before it is refused as stale (PublishableForm).
     type(live).objects.filter(pk=live.pk).update(version=models.F("version") + 1)
     return draft
@@ -177,12 +213,22 @@ def publish_draft(live, draft):
     draft.delete()
 
 
-def take(action, item, work, user, comment="", reason_detail=""):
+def take(action, item, work, user, comment="", reason_detail="", publish_at=None):
     """Change the work's and the item's workflow fields for the action (saved by the caller);
-    return the audit entries to record, as (action, detail, comment)."""
+    return the audit entries to record, as (action, detail, comment).
+
+    Draft changes over a live item scheduled (at publish_at) leave the item as it is: they go
+    live by editorial/schedule.py."""
     A, entries = AuditEntry.Action, []
     now = timezone.now()
-    if action == Action.SUBMIT:
+    if action == Action.SCHEDULE and isinstance(work, Draft):
+        work.state, work.publish_at, work.scheduled_by = Draft.SCHEDULED, publish_at, user
+        entries.append((A.SCHEDULED, reason_detail, comment))
+    elif action == Action.UNSCHEDULE:
+        work.state, work.publish_at, work.scheduled_by = Status.REVIEW, None, None
+        work.change_note_en = work.change_note_ru = ""
+        entries.append((A.UNSCHEDULED, "", comment))
+    elif action == Action.SUBMIT:
         work_set(work, state=Status.REVIEW, submitted_by=user)
         entries.append((A.SUBMITTED, "", comment))
     elif action == Action.REQUEST_CHANGES:
