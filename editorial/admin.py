@@ -433,12 +433,13 @@ class WorkFilter(admin.SimpleListFilter):
             (Status.REVIEW, gettext_lazy("Submitted for review")),
             (Status.CHANGES, gettext_lazy("Changes requested")),
             ("pending", gettext_lazy("Live, with draft changes pending")),
+            (Draft.SCHEDULED, gettext_lazy("Live, with draft changes scheduled")),
             ("unreviewed", gettext_lazy("Published without review")),
         ]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value in (Status.REVIEW, Status.CHANGES):
+        if value in (Status.REVIEW, Status.CHANGES, Draft.SCHEDULED):
             return queryset.with_work_in_state(value)
         if value == "pending":
             return queryset.filter(drafts__isnull=False)

@@ -105,6 +105,8 @@ def test_scheduled_changes_stay_out_until_their_time_then_go_live_with_their_not
     assert "Draft changes go live" in calendar and "Heroin seized at the border" in calendar
     board = client.get("/admin/").content.decode()
     assert "draft changes go live" in board
+    listed = client.get("/admin/news/newsitem/", {"work": "scheduled"})
+    assert [item.pk for item in listed.context["cl"].result_list] == [live.pk]
     client.logout()
 
     live.refresh_from_db()
