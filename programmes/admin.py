@@ -100,6 +100,23 @@ class OfficeAdmin(PublishableAdmin, TranslationAdmin):
                 ]
             },
         ),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "street_address",
+                    "postal_address",
+                    "phone",
+                    "email",
+                    "opening_hours",
+                    "head_of_office",
+                ],
+                "description": _(
+                    "Shown on the office’s page, in its map entry and in its data for search "
+                    "engines, each as soon as it is filled in. The source documents give none."
+                ),
+            },
+        ),
         publishing_fieldset(),
         (_("Links"), {"fields": ["sources"]}),
     ]

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,10 @@ from search.indexes import SearchVectorIndex, search_vector
 from search.queries import SearchQuerySet
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+[0-9][0-9 ()\-]{5,30}$",
+    _("Give the number in international form, with its country code: +998 71 120 80 50."),
+)
 
 
 class ThematicAreaQuerySet(PublishableQuerySet):
@@ -135,6 +139,37 @@ class Office(Publishable):
     )
     is_open = models.BooleanField(_("open"), default=True)
     description = models.TextField(_("description"), blank=True)
+    # Contacts: empty until an editor fills them in (the source documents give none).
+    street_address = models.TextField(
+        _("street address"),
+        blank=True,
+        help_text=_("As on an envelope, one line each: street and building, city and postcode."),
+    )
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        help_text=_("Only if letters go somewhere other than the street address."),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        validators=[PHONE_VALIDATOR],
+        help_text=_("In international form, with its country code: +998 71 120 80 50."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("In words, e.g. “Monday to Friday, 9:00–18:00”."),
+    )
+    head_of_office = models.CharField(
+        _("head of office"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and title, as the office wants them shown."),
+    )
     sources = models.ManyToManyField(
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
@@ -155,6 +190,17 @@ class Office(Publishable):
 
     def get_absolute_url(self):
         return reverse("programmes:office_detail", args=[self.slug])
+
+    @property
+    def has_contacts(self):
+        return any(
+            (self.street_address, self.postal_address, self.phone, self.email, self.opening_hours)
+        )
+
+    @property
+    def phone_link(self):
+        """The phone as a tel: address (the digits after the +)."""
+        return "tel:+" + "".join(character for character in self.phone if character.isdigit())
 
 
 def public_links(*names):

@@ -16,7 +16,16 @@ class CountryTranslation(TranslationOptions):
 
 @register(Office)
 class OfficeTranslation(TranslationOptions):
-    fields = ["name", "city", "description", "withdrawal_reason"]
+    fields = [
+        "name",
+        "city",
+        "description",
+        "street_address",
+        "postal_address",
+        "opening_hours",
+        "head_of_office",
+        "withdrawal_reason",
+    ]
 
 
 @register(ThematicArea)

@@ -126,6 +126,8 @@ def office_data(context, office):
     address = {"@type": "PostalAddress", "addressCountry": office.country.iso_code}
     if office.city:
         address["addressLocality"] = office.city
+    if office.street_address:
+        address["streetAddress"] = ", ".join(office.street_address.split("\n")).replace("\r", "")
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentOrganization",
@@ -139,4 +141,8 @@ def office_data(context, office):
     }
     if office.year_established:
         data["foundingDate"] = str(office.year_established)
+    if office.phone:
+        data["telephone"] = office.phone
+    if office.email:
+        data["email"] = office.email
     return data
