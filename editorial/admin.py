@@ -454,8 +454,10 @@ class PublishableAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/editorial/object_history.html"
     preview_view_class = None  # the public DetailView that shows one object, if it has a page
     history_list_display = [gettext_noop("Revision")]
-    # Django's 100 rows took most of the change list's time at 100,000 items (docs/deploy.md).
+    # Django's 100 rows took most of the change list's time at 100,000 items, and counting
+    # every row for "N total" beside the filtered count 12 ms more (docs/deploy.md).
     list_per_page = 50
+    show_full_result_count = False
 
     # History ------------------------------------------------------------------------------
     # django-simple-history looks the keys in the address up as they are: one that is no key

@@ -1,6 +1,9 @@
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -38,12 +41,43 @@ class NewsItemForm(ImageUploadFormMixin, PublishableForm):
     pass
 
 
+class YearFilter(admin.SimpleListFilter):
+    """The news of one year (by their date). The years run from the first to the last date,
+    two reads of the index: the admin's date hierarchy lists them with a DISTINCT over every
+    row, 70 ms of each change list at 100,000 items (docs/deploy.md)."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        span = NewsItem.objects.aggregate(first=Min("date"), last=Max("date"))
+        if span["first"] is None:
+            return []
+        years = range(span["last"].year, span["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        if not (value.isdigit() and datetime.MINYEAR <= int(value) < datetime.MAXYEAR):
+            return queryset  # not a year: the whole list, as for any unknown choice
+        year = int(value)
+        return queryset.filter(
+            date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
+        )
+
+
 @admin.register(NewsItem)
 class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
     list_display = ["title", "date", "public_state", "updated_at"]
-    list_filter = ["status", WorkFilter, "countries", "thematic_areas", "programmes"]
+    list_filter = [
+        "status",
+        WorkFilter,
+        YearFilter,
+        "countries",
+        "thematic_areas",
+        "programmes",
+    ]
     search_fields = ["title", "summary", "body"]
-    date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "programmes", "thematic_areas", "source"]
     readonly_fields = ["created_at", "updated_at"]
