@@ -5,6 +5,7 @@
 PUBLISHED_MODELS = {
     "news": ["newsitem"],
     "programmes": ["programme", "office", "country", "thematicarea", "keyfigure"],
+    "pages": ["page"],
 }
 PUBLISHABLE = {**PUBLISHED_MODELS, "programmes": [*PUBLISHED_MODELS["programmes"], "signatory"]}
 READ_ONLY = {"sources": ["sourcedocument"]}
@@ -46,7 +47,7 @@ def publish_permissions(apps):
     countries, thematic areas and key figures came into the workflow later)."""
     return {
         (app, codename)
-        for app, names in PUBLISHED_MODELS.items()
+        for app, names in known(apps, PUBLISHED_MODELS).items()
         for name in names
         for codename, _label in apps.get_model(app, name)._meta.permissions
         if codename.startswith("publish_")
@@ -54,7 +55,7 @@ def publish_permissions(apps):
 
 
 def known(apps, models):
-    """The models that exist at this point of the migrations (redirects came later)."""
+    """The models that exist at this point of the migrations (redirects and pages came later)."""
     found = {}
     for app, names in models.items():
         for name in names:
@@ -68,8 +69,9 @@ def known(apps, models):
 
 def create_groups(apps, schema_editor=None):
     """Create or reset the Editors and Publishers groups (`apps`: a migration's or django.apps)."""
+    publishable = known(apps, PUBLISHABLE)
     redirects, audit_log = known(apps, REDIRECTS), known(apps, AUDIT_LOG)
-    add_permissions(apps, PUBLISHABLE, READ_ONLY, redirects, audit_log)
+    add_permissions(apps, publishable, READ_ONLY, redirects, audit_log)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -85,7 +87,7 @@ def create_groups(apps, schema_editor=None):
 
     # The admin also stops editors deleting what is public, and keeps their edits of it drafts.
     editor = (
-        codenames(PUBLISHABLE, ["add", "change", "delete", "view"])
+        codenames(publishable, ["add", "change", "delete", "view"])
         | codenames(READ_ONLY, ["view"])
         | codenames(redirects, ["add", "change", "delete", "view"])
         | codenames(audit_log, ["view"])

@@ -12,17 +12,20 @@ from django.utils import timezone, translation
 
 from editorial.models import ChangeNote, Redirect, Status
 from news.models import NewsItem
-from programmes.models import Programme
+from pages.models import Page
+from programmes.models import Office, Programme
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 WITHDRAWN_NEWS = "regional-cooperation-key-in-countering-drug-routes"
 REMOVED_PATH = "removed-page/"
 UPDATED_PROGRAMME = "programme-for-central-asia-2015-2019"
+REGIONAL_OFFICE = "regional-office-for-central-asia"
 
 
 def add_page_states():
-    """A withdrawn news item, a programme with a public change note and the address of a
-    removed page, on top of the seed."""
+    """A withdrawn news item, a programme with a public change note, the address of a
+    removed page, an editors' page with a subpage and the regional office's contacts, on top
+    of the seed (test data: the seed has no pages or contacts)."""
     item = NewsItem.objects.get(slug=WITHDRAWN_NEWS)
     item.status = Status.WITHDRAWN
     item.withdrawal_reason = "Kept for reference: a later report gives newer figures."
@@ -35,6 +38,27 @@ def add_page_states():
     )
     for language in LANGUAGES:
         Redirect.objects.create(old_path=f"/{language}/{REMOVED_PATH}", new_path="")
+    contact = Page.objects.create(
+        title="Contact",
+        slug="contact",
+        status=Status.PUBLISHED,
+        summary="How to reach the office.",
+        body="<h2>By post</h2><p>Write to the office.</p><ul><li>Press</li><li>Partners</li></ul>",
+    )
+    Page.objects.create(
+        title="Vacancies",
+        slug="vacancies",
+        parent=contact,
+        status=Status.PUBLISHED,
+        body="<p>-</p>",
+    )
+    Office.objects.filter(slug=REGIONAL_OFFICE).update(
+        street_address_en="14 Example Street\nTashkent",
+        phone="+998 71 000 00 00",
+        email="office@unodc.example",
+        opening_hours_en="Monday to Friday",
+        head_of_office_en="Regional Representative",
+    )
 
 
 def public_pages(language):
@@ -65,10 +89,12 @@ def public_pages(language):
             ("office list", reverse("programmes:office_list"), 200),
             (
                 "office detail",
-                reverse("programmes:office_detail", args=["regional-office-for-central-asia"]),
+                reverse("programmes:office_detail", args=[REGIONAL_OFFICE]),
                 200,
             ),
             ("about", reverse("about"), 200),
+            ("editors' page", reverse("pages:detail", args=["contact"]), 200),
+            ("editors' subpage", reverse("pages:detail", args=["contact/vacancies"]), 200),
             ("source list", reverse("sources:list"), 200),
             ("source detail", reverse("sources:detail", args=["annual-report-2018"]), 200),
             ("API documentation", reverse("api:docs"), 200),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sources",
     "programmes",
     "news",
+    "pages",
     "search",
     "api",
     "bench",

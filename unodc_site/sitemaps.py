@@ -8,6 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from news.models import NewsItem
+from pages.models import Page
 from programmes.models import Country, Office, Programme
 
 
@@ -55,10 +56,24 @@ class OfficeSitemap(BothLanguagesSitemap):
         return Office.objects.published()
 
 
+class PageSitemap(BothLanguagesSitemap):
+    def items(self):
+        # A page under one that is not published is not public: published() alone would list it.
+        return [
+            page
+            for page in Page.objects.published().with_ancestors()
+            if all(above.is_public for above in page.ancestors())
+        ]
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 SITEMAPS = {
     "pages": FixedPagesSitemap,
     "news": NewsSitemap,
     "programmes": ProgrammeSitemap,
     "countries": CountrySitemap,
     "offices": OfficeSitemap,
+    "editable-pages": PageSitemap,
 }

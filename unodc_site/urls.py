@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("programmes.urls")),
     path("sources/", include("sources.urls")),
     path("search/", views.search, name="search"),
+    path("", include("pages.urls")),  # last: a page's address is whatever no section takes
 )
 
 if settings.DEBUG:

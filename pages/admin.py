@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from editorial.admin import PublishableAdmin, PublishableForm, WorkFilter
+from images.admin import IMAGE_FIELDSET, ImageAdminMixin
+from images.forms import ImageUploadFormMixin
+from pages.models import Page
+from pages.views import PageDetailView
+
+
+class PageForm(ImageUploadFormMixin, PublishableForm):
+    pass
+
+
+@admin.register(Page)
+class PageAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
+    form = PageForm
+    list_display = ["title", "parent", "position", "public_state"]
+    list_filter = ["status", WorkFilter]
+    list_select_related = ["parent__parent"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["sources"]
+    actions = ["publish", "unpublish"]
+    preview_view_class = PageDetailView
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "parent", "position", "summary", "body"]}),
+        IMAGE_FIELDSET,
+        (
+            _("Publishing"),
+            {"fields": ["workflow_state", "publish_at", "expire_at", "withdrawal_reason"]},
+        ),
+        (_("Links"), {"fields": ["sources"]}),
+    ]
