@@ -43,15 +43,30 @@ def in_language(path, language):
     return path
 
 
+# {model: a function of a row giving the rows whose addresses follow from its own}
+DEPENDENTS = {}
+
+
 def remember_addresses(sender, instance, raw=False, **kwargs):
     instance._addresses_before_save = {} if raw else public_addresses(sender, instance.pk)
+    dependents = DEPENDENTS.get(sender)
+    instance._dependent_addresses = (
+        {row.pk: public_addresses(sender, row.pk) for row in dependents(instance)}
+        if dependents and instance.pk and not raw
+        else {}
+    )
 
 
 def follow_addresses(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    before = getattr(instance, "_addresses_before_save", {})
-    after = public_addresses(sender, instance.pk)
+    follow(getattr(instance, "_addresses_before_save", {}), public_addresses(sender, instance.pk))
+    for pk, before in getattr(instance, "_dependent_addresses", {}).items():
+        follow(before, public_addresses(sender, pk))
+
+
+def follow(before, after):
+    """Redirect each old address (by language) to the new one, or mark it gone."""
     # A live address is no longer an old one (a slug given back, an item published again).
     Redirect.objects.filter(old_path__in=after.values()).delete()
     for language, old in before.items():
@@ -81,7 +96,11 @@ def gone(path):
         AuditEntry.record(AuditEntry.Action.REDIRECT_CREATED, redirect, detail=str(redirect))
 
 
-def keep_addresses(model):
+def keep_addresses(model, dependents=None):
+    """Keep the model's old addresses working; `dependents(row)`: the rows whose addresses
+    include the row's (the pages under a page), followed as well."""
+    if dependents is not None:
+        DEPENDENTS[model] = dependents
     uid = f"addresses-{model._meta.label}"
     pre_save.connect(remember_addresses, sender=model, dispatch_uid=uid)
     post_save.connect(follow_addresses, sender=model, dispatch_uid=uid)

@@ -11,4 +11,5 @@ class PagesConfig(AppConfig):
     def ready(self):
         from editorial.addresses import keep_addresses
 
-        keep_addresses(self.get_model("Page"))
+        page = self.get_model("Page")
+        keep_addresses(page, dependents=page.descendants)

@@ -72,6 +72,10 @@ class Page(Publishable, HasImage):
             page = page.parent
         return chain
 
+    def descendants(self):
+        """The pages below this one (two levels at most)."""
+        return Page.objects.filter(Q(parent=self) | Q(parent__parent=self))
+
     @property
     def path(self):
         return "/".join([*(page.slug for page in self.ancestors()), self.slug])

@@ -143,3 +143,17 @@ def test_a_slug_a_section_of_the_site_takes_or_a_fourth_level_is_refused(client,
     response = change(client, top, parent=str(third.pk))
     assert "cannot be placed under itself" in response.content.decode()
     assert not Page.objects.filter(slug__in=["news", "about", "search", "four"]).exists()
+
+
+def test_a_parent_slug_change_redirects_its_subpages_too(client):
+    about = page("who-we-are")
+    partners = page("partners", parent=about)
+    page("donors", parent=partners)
+    about.slug = "about-us"
+    about.save()
+    for language in ("en", "ru"):
+        response = client.get(f"/{language}/who-we-are/partners/donors/")
+        assert response.status_code == 301
+        assert response["Location"] == f"/{language}/about-us/partners/donors/"
+    assert client.get("/en/who-we-are/partners/")["Location"] == "/en/about-us/partners/"
+    assert client.get("/en/about-us/partners/donors/").status_code == 200
