@@ -87,13 +87,6 @@ class PublishableQuerySet(models.QuerySet):
         ).values_list("object_id", flat=True)
         return self.filter(Q(status=state) | Q(pk__in=list(drafts)))
 
-    def count_awaiting_review(self):
-        """How many await review, from the indexes alone (two counts, no scan of the rows)."""
-        drafts = Draft.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), state=Status.REVIEW
-        )
-        return self.filter(status=Status.REVIEW).count() + drafts.count()
-
     def force_published(self):
         """Published without a second person's review, until someone gives it."""
         return self.filter(forced_at__isnull=False)
