@@ -7,11 +7,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from editorial.models import AuditEntry, Draft, Redirect, Status
+from editorial.roles import create_groups
 from editorial.schedule import publish_due_drafts
 from news.models import NewsItem
 from tests.test_drafts import MARKER, post
@@ -30,12 +32,19 @@ PAGE = "/en/news/heroin-seized/"
 
 
 @pytest.fixture
-def editor():
+def groups():
+    """The groups the migrations make: a transactional test runs after others have emptied
+    the tables."""
+    create_groups(apps)
+
+
+@pytest.fixture
+def editor(groups):
     return make_user("editor", "Editors")
 
 
 @pytest.fixture
-def publisher():
+def publisher(groups):
     return make_user("publisher", "Publishers")
 
 
