@@ -72,6 +72,44 @@ def seeded(db):
 
 
 @pytest.fixture
+def editor(db):
+    """A member of the Editors group (some test files define their own, with more to it)."""
+    return staff_member("editor", "Editors")
+
+
+@pytest.fixture
+def publisher(db):
+    return staff_member("publisher", "Publishers")
+
+
+def staff_member(name, group):
+    """A staff user in one of the groups the migrations make, made again if a transactional
+    test before emptied the tables."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from editorial.roles import create_groups
+
+    if not Group.objects.filter(name=group).exists():
+        create_groups(apps)
+    user = get_user_model().objects.create_user(name, f"{name}@unodc.example", None, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def live(make_news):
+    """A published news item for the workflow's tests to correct."""
+    return make_news(
+        title="Heroin seized at the border",
+        slug="heroin-seized",
+        summary="Officers seized 40 kg of heroin.",
+        body="<p>Officers seized 40 kg of heroin.</p>",
+    )
+
+
+@pytest.fixture
 def make_news(db):
     """Create news items with sensible defaults; keyword arguments override them."""
     counter = iter(range(1, 1_000_000))

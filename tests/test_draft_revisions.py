@@ -17,21 +17,6 @@ RESTORE = "/admin/news/newsitem/{}/draft/revisions/{}/restore/"
 
 
 @pytest.fixture
-def editor():
-    return make_user("editor", "Editors")
-
-
-@pytest.fixture
-def live(make_news):
-    return make_news(
-        title="Heroin seized at the border",
-        slug="heroin-seized",
-        summary="Officers seized 40 kg of heroin.",
-        body="<p>Officers seized 40 kg of heroin.</p>",
-    )
-
-
-@pytest.fixture
 def two_drafts(client, editor, live):
     login(client, editor)
     assert post(client, live, summary="Officers seized 45 kg of heroin.").status_code == 302
@@ -96,8 +81,7 @@ def test_who_may_only_view_cannot_restore(client, live, two_drafts):
     assert Draft.of(live).content["fields"]["summary_en"] == "Officers seized 47 kg of opium."
 
 
-def test_the_revisions_stay_after_the_draft_goes_live(client, live, two_drafts):
-    publisher = make_user("publisher", "Publishers")
+def test_the_revisions_stay_after_the_draft_goes_live(client, live, two_drafts, publisher):
     login(client, publisher)
     applied = Draft.of(live).applied_to(live)
     response = post(client, live, summary=applied.summary, action="publish")

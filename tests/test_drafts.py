@@ -29,16 +29,6 @@ def publisher():
     return make_user("publisher", "Publishers")
 
 
-@pytest.fixture
-def live(make_news):
-    return make_news(
-        title="Heroin seized at the border",
-        slug="heroin-seized",
-        summary="Officers seized 40 kg of heroin.",
-        body="<p>Officers seized 40 kg of heroin.</p>",
-    )
-
-
 def post(client, item, **fields):
     item.refresh_from_db()
     return client.post(CHANGE_URL.format(item.pk), form_data(item, **fields))

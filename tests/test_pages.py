@@ -8,22 +8,12 @@ from editorial.models import Draft, Status
 from pages.models import Page
 from tests.test_drafts import text_of
 from tests.test_reference_workflow import form_as_sent
-from tests.test_workflow import login, make_user
+from tests.test_workflow import login
 
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/pages/page/add/"
 MARKER = "Quuxcontactword"
-
-
-@pytest.fixture
-def editor():
-    return make_user("editor", "Editors")
-
-
-@pytest.fixture
-def publisher():
-    return make_user("publisher", "Publishers")
 
 
 def page(slug, parent=None, status=Status.PUBLISHED, **fields):

@@ -7,13 +7,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from editorial.models import AuditEntry, Draft, Redirect, Status
-from editorial.roles import create_groups
 from editorial.schedule import publish_due_drafts
 from news.models import NewsItem
 from tests.test_drafts import MARKER, post
@@ -23,39 +21,11 @@ from tests.test_workflow import (
     buttons,
     days_from_today,
     login,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/en/news/heroin-seized/"
-
-
-@pytest.fixture
-def groups():
-    """The groups the migrations make: a transactional test runs after others have emptied
-    the tables."""
-    create_groups(apps)
-
-
-@pytest.fixture
-def editor(groups):
-    return make_user("editor", "Editors")
-
-
-@pytest.fixture
-def publisher(groups):
-    return make_user("publisher", "Publishers")
-
-
-@pytest.fixture
-def live(make_news):
-    return make_news(
-        title="Heroin seized at the border",
-        slug="heroin-seized",
-        summary="Officers seized 40 kg of heroin.",
-        body="<p>Officers seized 40 kg of heroin.</p>",
-    )
 
 
 def go_live_fields(day, hour="09:00:00"):
