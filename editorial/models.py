@@ -399,6 +399,11 @@ class Draft(models.Model):
     def children(self):
         return self.content.get("children", {})
 
+    def unschedule(self, state):
+        """Take the draft off the schedule, into `state`, with nothing of the schedule kept."""
+        self.state, self.publish_at, self.scheduled_by = state, None, None
+        self.change_note_en = self.change_note_ru = ""
+
     def links(self):
         model = self.content_type.model_class()
         return {

@@ -85,8 +85,8 @@ def send_back(pk, error):
     draft = Draft.objects.filter(pk=pk, state=Draft.SCHEDULED).first()
     if draft is None:
         return
-    draft.state, draft.publish_at = Status.REVIEW, None
-    draft.save(update_fields=["state", "publish_at"])
+    draft.unschedule(Status.REVIEW)
+    draft.save()
     model = draft.content_type.model_class()
     live = model._default_manager.filter(pk=draft.object_id).first()
     if live is not None:

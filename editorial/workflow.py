@@ -175,11 +175,8 @@ def save_draft_content(live, draft, content, user):
     """Save the draft's content as a new draft revision."""
     draft.content = content
     draft.edited_by, draft.edited_at = user, timezone.now()
-    if draft.state == Draft.SCHEDULED:  # what was approved is not what is there now
-        draft.state = Status.DRAFT
-    if draft.state == Status.DRAFT:
-        draft.publish_at, draft.scheduled_by = None, None
-        draft.change_note_en = draft.change_note_ru = ""
+    if draft.state in (Draft.SCHEDULED, Status.DRAFT):  # what was approved is not what is there
+        draft.unschedule(Status.DRAFT)
     draft.save()
     DraftRevision.objects.create(
         content_type=draft.content_type,
@@ -225,8 +222,7 @@ def take(action, item, work, user, comment="", reason_detail="", publish_at=None
         work.state, work.publish_at, work.scheduled_by = Draft.SCHEDULED, publish_at, user
         entries.append((A.SCHEDULED, reason_detail, comment))
     elif action == Action.UNSCHEDULE:
-        work.state, work.publish_at, work.scheduled_by = Status.REVIEW, None, None
-        work.change_note_en = work.change_note_ru = ""
+        work.unschedule(Status.REVIEW)
         entries.append((A.UNSCHEDULED, "", comment))
     elif action == Action.SUBMIT:
         work_set(work, state=Status.REVIEW, submitted_by=user)
