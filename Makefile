@@ -61,6 +61,7 @@ run: install db.sqlite3
 serve: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py make_renditions
 	# The task worker (the workflow's mail) runs beside gunicorn and stops with it.
 	trap 'kill 0' EXIT; $(PY) manage.py db_worker --no-reload & \
 	$(VENV)/bin/gunicorn unodc_site.wsgi --bind 127.0.0.1:$(PORT) --workers 3

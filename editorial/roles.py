@@ -9,6 +9,10 @@ PUBLISHED_MODELS = {
 }
 PUBLISHABLE = {**PUBLISHED_MODELS, "programmes": [*PUBLISHED_MODELS["programmes"], "signatory"]}
 READ_ONLY = {"sources": ["sourcedocument"]}
+# The media library: editors upload, describe and delete what nothing uses; an image shown on a
+# live page is changed by publishers only (images/admin.py).
+MEDIA = {"images": ["image", "tag"]}
+MEDIA_IN_USE = {("images", "change_image_in_use")}
 # Old addresses and where they lead: editors and publishers list, add, correct and delete them.
 REDIRECTS = {"editorial": ["redirect"]}
 # The audit log: everyone working on the site reads it; nobody writes it (the site does).
@@ -71,7 +75,8 @@ def create_groups(apps, schema_editor=None):
     """Create or reset the Editors and Publishers groups (`apps`: a migration's or django.apps)."""
     publishable = known(apps, PUBLISHABLE)
     redirects, audit_log = known(apps, REDIRECTS), known(apps, AUDIT_LOG)
-    add_permissions(apps, publishable, READ_ONLY, redirects, audit_log)
+    media = known(apps, MEDIA)
+    add_permissions(apps, publishable, READ_ONLY, redirects, audit_log, media)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -91,8 +96,9 @@ def create_groups(apps, schema_editor=None):
         | codenames(READ_ONLY, ["view"])
         | codenames(redirects, ["add", "change", "delete", "view"])
         | codenames(audit_log, ["view"])
+        | codenames(media, ["add", "change", "delete", "view"])
     )
-    publisher = editor | publish_permissions(apps)
+    publisher = editor | publish_permissions(apps) | (MEDIA_IN_USE if media else set())
     Group.objects.get_or_create(name="Editors")[0].permissions.set(permissions(editor))
     Group.objects.get_or_create(name="Publishers")[0].permissions.set(permissions(publisher))
 

@@ -25,17 +25,17 @@ class ImageUploadField(forms.ImageField):
         return super().to_python(data)
 
 
-class ImageUploadFormMixin:
-    """For the form of a model with HasImage: check a new upload, then store a clean copy."""
+class ImageForm(forms.ModelForm):
+    """The library's form: check a new upload, then keep a clean copy of it to store."""
 
-    image_not_stored = False  # set by ImageAdminMixin when storing this upload has just failed
+    image_not_stored = False  # set by ImageAdmin when storing this upload has just failed
 
     class Meta:
-        field_classes = {"image": ImageUploadField}
+        field_classes = {"file": ImageUploadField}
 
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if isinstance(image, UploadedFile):  # not the image already stored, nor a cleared one
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if isinstance(file, UploadedFile):  # not the file already stored
             if self.image_not_stored:
                 raise ValidationError(
                     _(
@@ -43,21 +43,17 @@ class ImageUploadFormMixin:
                         "Nothing was saved; try again later."
                     )
                 )
-            return without_metadata(image)
-        return image
+            return without_metadata(file)
+        return file
 
     def full_clean(self):
         super().full_clean()
-        # A browser cannot refill a file box: the editor must be told to choose the image again.
-        if (
-            self._errors
-            and "image" not in self._errors
-            and self.files.get(self.add_prefix("image"))
-        ):
+        # A browser cannot refill a file box: the editor must be told to choose the file again.
+        if self._errors and "file" not in self._errors and self.files.get(self.add_prefix("file")):
             self.add_error(
-                "image",
+                "file",
                 _(
-                    "The image you chose was not kept, because of the errors in the form: "
+                    "The file you chose was not kept, because of the errors in the form: "
                     "choose it again before saving."
                 ),
             )

@@ -1,42 +1,195 @@
-"""The image an item can carry, with what a reader needs around it: alt text, caption, credit."""
-
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from editorial.models import Draft
 from images.validation import validate_image_upload
 
 
-class HasImage(models.Model):
-    image = models.ImageField(
-        _("image"),
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("image tag")
+        verbose_name_plural = _("image tags")
+
+    def __str__(self):
+        return self.name
+
+
+class ImageQuerySet(models.QuerySet):
+    def matching(self, words):
+        """Images whose title, alt text or a tag holds every word."""
+        images = self
+        for word in words.split():
+            images = images.filter(
+                Q(title__icontains=word)
+                | Q(alt_text_en__icontains=word)
+                | Q(alt_text_ru__icontains=word)
+                | Q(
+                    pk__in=Image.tags.through.objects.filter(tag__name__icontains=word).values(
+                        "image_id"
+                    )
+                )
+            )
+        return images
+
+
+class Image(models.Model):
+    """A picture in the media library: uploaded once, chosen by any number of items.
+
+    What it shows (alt text), its caption and credit travel with it, in both languages.
+    """
+
+    file = models.ImageField(
+        _("file"),
         upload_to="images/%Y/",
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
+        width_field="width",
+        height_field="height",
         validators=[validate_image_upload],
-        help_text=_("JPEG, PNG or WebP. Location and camera data are removed when it is saved."),
+        help_text=_(
+            "JPEG, PNG or WebP. Location and camera data are removed when it is saved; "
+            "a large photo is scaled down."
+        ),
     )
     # Kept with the row so that pages never open the original (in object storage) to size it.
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For finding the image in the library: readers do not see it. "
+            "Left empty, it is the file's name."
+        ),
+    )
+    alt_text = models.CharField(
         _("alt text"),
         max_length=300,
         blank=True,
         help_text=_(
             "Describe what the picture shows for people who cannot see it. "
-            "Required with an image unless it is marked decorative."
+            "Required unless the image is marked decorative."
         ),
     )
-    image_is_decorative = models.BooleanField(
+    is_decorative = models.BooleanField(
         _("decorative image"),
         default=False,
         help_text=_("Tick only if the picture adds no information: screen readers will skip it."),
     )
-    image_caption = models.CharField(_("caption"), max_length=300, blank=True)
-    image_credit = models.CharField(
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
         _("credit"), max_length=200, blank=True, help_text=_('For example "Photo: UNODC".')
+    )
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point across (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Where the subject is, from the left edge: crops keep it in the picture."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point down (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Where the subject is, from the top edge."),
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="images")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(
+        _("uploaded at"), default=timezone.now, editable=False, db_index=True
+    )
+    # The file and focal point the stored renditions were made for (images/tasks.py): until
+    # they match the image's, pages show the stored copy itself.
+    renditions_of = models.CharField(max_length=200, blank=True, editable=False)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        permissions = [("change_image_in_use", "Can change an image shown on a live page")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.is_decorative and not self.has_alt_text():
+            raise ValidationError(
+                {
+                    "alt_text_en": _(
+                        "Add alt text for the image: screen readers read it aloud. "
+                        "If the picture adds no information, tick “decorative image” instead."
+                    )
+                }
+            )
+
+    def has_alt_text(self):
+        return bool((self.alt_text_en or "").strip() or (self.alt_text_ru or "").strip())
+
+    @property
+    def shown_alt(self):
+        return "" if self.is_decorative else self.alt_text
+
+    def rendition_key(self):
+        return f"{self.file.name}@{self.focal_x},{self.focal_y}"
+
+    @property
+    def has_renditions(self):
+        return bool(self.file) and self.renditions_of == self.rendition_key()
+
+    def usage(self):
+        """Where the image appears: [(item, in_draft)], the items' own rows first, then the
+        drafts over live items that choose it."""
+        uses = []
+        for model in image_models():
+            uses += [(item, False) for item in model._default_manager.filter(image=self)]
+        for draft in Draft.objects.filter(content__fields__image_id=self.pk).select_related(
+            "content_type"
+        ):
+            item = draft.item
+            if item is not None:
+                uses.append((item, True))
+        return uses
+
+    def is_used_by_something_public(self):
+        return any(
+            model._default_manager.published().filter(image=self).exists()
+            for model in image_models()
+        )
+
+
+def image_models():
+    """The models whose items choose an image from the library (news, programmes, pages)."""
+    return [model for model in apps.get_models() if issubclass(model, HasImage)]
+
+
+class HasImage(models.Model):
+    image = models.ForeignKey(
+        Image,
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        # An image in use is never deleted from under a page (the library's delete says where).
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Choose one from the library, or upload a new one there."),
     )
 
     class Meta:
@@ -44,12 +197,14 @@ class HasImage(models.Model):
 
     def clean(self):
         super().clean()
-        if self.image and not self.image_is_decorative and not self.image_alt.strip():
+        # Library images are saved with alt text; those moved in from older items may lack it.
+        image = self.image if self.image_id else None
+        if image and not image.is_decorative and not image.has_alt_text():
             raise ValidationError(
                 {
-                    "image_alt": _(
-                        "Add alt text for the image: screen readers read it aloud. "
-                        "If the picture adds no information, tick “decorative image” instead."
+                    "image": _(
+                        "Add alt text for the image in the library (screen readers read it "
+                        "aloud), or mark it decorative there, then save this again."
                     )
                 }
             )

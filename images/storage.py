@@ -1,4 +1,4 @@
-"""Storing an item's new image and its renditions before the item: all of it, or nothing.
+"""Storing a new image's file before its row: all of it, or nothing.
 
 In production the files go to object storage (S3), which can be unreachable while the database
 is not. Stored first, inside the admin's transaction, a failure leaves no row behind, and what
@@ -9,9 +9,6 @@ import logging
 
 from boto3.exceptions import S3UploadFailedError
 from botocore.exceptions import BotoCoreError, ClientError
-from imagekit.cachefiles import ImageCacheFile
-
-from images.specs import SPECS
 
 logger = logging.getLogger(__name__)
 
@@ -24,23 +21,17 @@ class ImageNotStored(Exception):
     pass
 
 
-def store_with_renditions(image):
-    """Store an image just assigned to an item (not yet stored), then make every rendition.
+def store_original(image_file):
+    """Store a file just uploaded to an image (not yet stored), before the image's row.
 
-    The item's save then finds them in place: Django does not upload the image again, and
-    imagekit, which would make the renditions after the save, finds them made.
+    The row's save then finds it in place, and Django does not upload it again.
     """
-    stored = []
     try:
-        image.save(image.name, image.file, save=False)
-        stored.append((image.storage, image.name))
-        for spec in SPECS.values():
-            rendition = ImageCacheFile(spec(source=image))
-            rendition.generate(force=True)
-            stored.append((rendition.storage, rendition.name))
+        image_file.save(image_file.name, image_file.file, save=False)
     except STORAGE_ERRORS as error:
-        logger.error("Could not store the image %s: %r", image.name, error)
-        delete_quietly(stored)
+        logger.error("Could not store the image %s: %r", image_file.name, error)
+        if image_file.name:
+            delete_quietly([(image_file.storage, image_file.name)])
         raise ImageNotStored from error
 
 

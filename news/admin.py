@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm, WorkFilter
-from images.admin import IMAGE_FIELDSET, ImageAdminMixin
-from images.forms import ImageUploadFormMixin
+from images.admin import IMAGE_FIELDSET, ImageChooserMixin
 from news.importer import MAX_DOCUMENT_BYTES, DocumentError, import_news_draft
 from news.models import NewsItem
 from news.views import NewsDetailView
@@ -37,7 +36,7 @@ class ImportDocumentForm(forms.Form):
     )
 
 
-class NewsItemForm(ImageUploadFormMixin, PublishableForm):
+class NewsItemForm(PublishableForm):
     pass
 
 
@@ -67,7 +66,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
+class NewsItemAdmin(ImageChooserMixin, PublishableAdmin, TranslationAdmin):
     list_display = ["title", "date", "public_state", "updated_at"]
     list_filter = [
         "status",

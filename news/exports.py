@@ -15,17 +15,11 @@ CHUNK_SIZE = 500  # rows per query; the peak memory of an export is about two ch
 
 def news_filter(request):
     """The filters of the news list, over the published news with what the columns need."""
-    # No reference cycles (the image's file object, querysets that refer back to their item), so
-    # that each chunk is freed as soon as it is written; docs/deploy.md has the memory figures.
-    queryset = (
-        NewsItem.objects.published()
-        .defer("image")
-        .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.published(), to_attr="country_list"),
-            Prefetch(
-                "programmes", queryset=Programme.objects.published(), to_attr="programme_list"
-            ),
-        )
+    # No reference cycles (querysets that refer back to their item), so that each chunk is
+    # freed as soon as it is written; docs/deploy.md has the memory figures.
+    queryset = NewsItem.objects.published().prefetch_related(
+        Prefetch("countries", queryset=Country.objects.published(), to_attr="country_list"),
+        Prefetch("programmes", queryset=Programme.objects.published(), to_attr="programme_list"),
     )
     return NewsFilter(request.GET, queryset=queryset, request=request)
 

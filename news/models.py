@@ -26,7 +26,7 @@ class NewsItemQuerySet(PublishableQuerySet, SearchQuerySet):
         return self.prefetch_related(*public_links("countries"))
 
     def for_detail(self):
-        return self.select_related("source").prefetch_related(
+        return self.select_related("source", "image").prefetch_related(
             *public_links("countries", "thematic_areas"),
             models.Prefetch("programmes", queryset=Programme.objects.published()),
         )

@@ -3,18 +3,17 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm, WorkFilter
-from images.admin import IMAGE_FIELDSET, ImageAdminMixin
-from images.forms import ImageUploadFormMixin
+from images.admin import IMAGE_FIELDSET, ImageChooserMixin
 from pages.models import Page
 from pages.views import PageDetailView
 
 
-class PageForm(ImageUploadFormMixin, PublishableForm):
+class PageForm(PublishableForm):
     pass
 
 
 @admin.register(Page)
-class PageAdmin(ImageAdminMixin, PublishableAdmin, TranslationAdmin):
+class PageAdmin(ImageChooserMixin, PublishableAdmin, TranslationAdmin):
     form = PageForm
     list_display = ["title", "parent", "position", "public_state"]
     list_filter = ["status", WorkFilter]

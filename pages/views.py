@@ -11,7 +11,12 @@ class PageDetailView(DetailView):
     model = Page
 
     def get_queryset(self):
-        return Page.objects.at_their_address().with_ancestors().prefetch_related("sources")
+        return (
+            Page.objects.at_their_address()
+            .with_ancestors()
+            .select_related("image")
+            .prefetch_related("sources")
+        )
 
     def get_object(self, queryset=None):
         slugs = self.kwargs["path"].split("/")

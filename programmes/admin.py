@@ -10,8 +10,7 @@ from editorial.admin import (
     PublishableForm,
     WorkFilter,
 )
-from images.admin import IMAGE_FIELDSET, ImageAdminMixin
-from images.forms import ImageUploadFormMixin
+from images.admin import IMAGE_FIELDSET, ImageChooserMixin
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from programmes.views import CountryDetailView, OfficeDetailView, ProgrammeDetailView
 
@@ -132,13 +131,13 @@ class SignatoryInline(admin.TabularInline):
     autocomplete_fields = ["country"]
 
 
-class ProgrammeForm(ImageUploadFormMixin, PublishableForm):
+class ProgrammeForm(PublishableForm):
     pass
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(
-    ImageAdminMixin, ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin
+    ImageChooserMixin, ProtectedWhileInNewsMixin, PublishableAdmin, TranslationAdmin
 ):
     list_display = ["title", "start_year", "end_year", "phase_display", "public_state"]
     list_filter = ["status", WorkFilter, "thematic_areas", "countries", "start_year"]

@@ -24,24 +24,20 @@ CURRENCY = "USD"  # Programme.budget_usd
 
 
 def published_programmes():
-    # Without the image and with plain lists, as in news/exports.py: no reference cycles.
-    return (
-        Programme.objects.published()
-        .defer("image")
-        .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.published(), to_attr="country_list"),
-            Prefetch(
-                "thematic_areas",
-                queryset=ThematicArea.objects.published(),
-                to_attr="thematic_area_list",
-            ),
-            Prefetch(
-                "signatories",
-                queryset=Signatory.objects.select_related("country"),
-                to_attr="signatory_list",
-            ),
-            Prefetch("sources", queryset=SourceDocument.objects.public(), to_attr="source_list"),
-        )
+    # With plain lists, as in news/exports.py: no reference cycles.
+    return Programme.objects.published().prefetch_related(
+        Prefetch("countries", queryset=Country.objects.published(), to_attr="country_list"),
+        Prefetch(
+            "thematic_areas",
+            queryset=ThematicArea.objects.published(),
+            to_attr="thematic_area_list",
+        ),
+        Prefetch(
+            "signatories",
+            queryset=Signatory.objects.select_related("country"),
+            to_attr="signatory_list",
+        ),
+        Prefetch("sources", queryset=SourceDocument.objects.public(), to_attr="source_list"),
     )
 
 

@@ -30,6 +30,7 @@ class ProgrammeDetailView(GoneWhenExpiredMixin, DetailView):
         return (
             Programme.objects.at_their_address()
             .with_related()
+            .select_related("image")
             .prefetch_related(
                 Prefetch("signatories", queryset=Signatory.objects.select_related("country")),
                 "sources",

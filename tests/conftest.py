@@ -1,6 +1,7 @@
 import datetime
 import email
 import email.policy
+import io
 import os
 import shutil
 
@@ -8,10 +9,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from PIL import Image as PILImage
 from playwright.sync_api import sync_playwright
 
 from bench import chromium
@@ -129,6 +132,37 @@ def make_news(db):
         return item
 
     return make
+
+
+def picture_bytes(size=(1000, 500), image_format="JPEG", color="navy"):
+    output = io.BytesIO()
+    PILImage.new("RGB", size, color).save(output, image_format)
+    return output.getvalue()
+
+
+def library_image(
+    content=None, *, name="photo.jpg", renditions=True, title="Border post", **fields
+):
+    """A library image stored as an upload is (a clean copy), its renditions made unless
+    renditions=False (as before the background task has run)."""
+    from images.models import Image
+    from images.processing import without_metadata
+    from images.tasks import make_renditions
+
+    fields.setdefault("alt_text", "Officers at a border post")
+    upload = SimpleUploadedFile(name, content if content is not None else picture_bytes())
+    image = Image.objects.create(file=without_metadata(upload), title=title, **fields)
+    if renditions:
+        make_renditions.call(image.pk)
+        image.refresh_from_db()
+    return image
+
+
+@pytest.fixture
+def make_image(db, settings, tmp_path):
+    """Library images, in a media folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return library_image
 
 
 @pytest.fixture

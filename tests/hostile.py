@@ -35,6 +35,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from editorial.richtext import EXTENSIONS
+from images.models import Image as LibraryImage
+from images.tasks import make_renditions
 from news.models import NewsItem
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from sources.models import SourceDocument
@@ -149,9 +151,6 @@ def linked_records(index, payload):
         date_note_en=text,
         date_note_ru=f"{text} ру",
         budget_usd=1000 + index,
-        image_alt=text,
-        image_caption=text,
-        image_credit=text,
     )
     programme.countries.add(country)
     programme.thematic_areas.add(area)
@@ -171,10 +170,22 @@ def news_texts(index, payload):
         "summary_ru": f"{text} {marker(index)} ру",
         "body_en": f"<p>{marker(index)}</p>{text}",
         "body_ru": f"<p>{marker(index)} ру</p>{text}",
-        "image_alt": text,
-        "image_caption": text,
-        "image_credit": text,
         "original_publisher": text,
+    }
+
+
+def image_form(index, payload):
+    text = stored(payload)
+    return {
+        "file": png(f"{payload} {index}"),
+        "title": text[:200],
+        **{
+            f"{field}_{language}": text
+            for field in ("alt_text", "caption", "credit")
+            for language in ("en", "ru")
+        },
+        "focal_x": "50",
+        "focal_y": "50",
     }
 
 
@@ -188,7 +199,7 @@ def png(name):
     return SimpleUploadedFile(f"{name}.png", buffer.getvalue(), content_type="image/png")
 
 
-def news_form(index, payload, links, *, image):
+def news_form(index, payload, links, *, image=None):
     form = {
         **news_texts(index, payload),
         # One superuser makes every item: published without review, saying why.
@@ -200,7 +211,7 @@ def news_form(index, payload, links, *, image):
         "source": links["source"].pk,
     }
     if image:
-        form["image"] = png(f"{payload} {index}")
+        form["image"] = image.pk
     return form
 
 
@@ -228,8 +239,9 @@ def hostile_fixtures(*, images):
 
 @contextmanager
 def hostile_records(django_db_blocker, media_root, *, images):
-    """Every payload in every field, news items entered through the admin (with an uploaded
-    image if images); yields the editor who entered them.
+    """Every payload in every field, news items entered through the admin (with an image
+    uploaded to the library, its texts and file name the payload, if images); yields the editor
+    who entered them.
 
     Like setUpTestData: a module's tests share the records, each test's own transaction is
     rolled back to them, and this transaction is rolled back when the module is done.
@@ -245,16 +257,18 @@ def hostile_records(django_db_blocker, media_root, *, images):
         client.force_login(user)
         for index, payload in enumerate(PAYLOADS):
             links = linked_records(index, payload)
-            form = news_form(index, payload, links, image=images)
+            image = None
+            if images:  # uploaded to the library, then chosen by the news item and programme
+                response = client.post("/admin/images/image/add/", image_form(index, payload))
+                assert response.status_code == 302, (index, payload, form_errors(response))
+                image = LibraryImage.objects.latest("pk")
+                make_renditions.call(image.pk)  # its task waits for a commit that never comes
+                Programme.objects.filter(pk=links["programme"].pk).update(image=image)
+            form = news_form(index, payload, links, image=image)
             response = client.post("/admin/news/newsitem/add/", form)
             assert response.status_code == 302, (index, payload, form_errors(response))
             # Unread "was added" messages would pile up in the cookie, then the session.
             client.cookies.pop("messages", None)
-            if images:  # the programme shows the same upload (and its renditions)
-                image = NewsItem.objects.values("image", "image_width", "image_height").get(
-                    slug=f"hostile-news-{index}"
-                )
-                Programme.objects.filter(pk=links["programme"].pk).update(**image)
         yield user
         transaction.set_rollback(True)
 

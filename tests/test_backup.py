@@ -10,16 +10,15 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from moto import mock_aws
 from PIL import Image
 
-from images.processing import without_metadata
 from news.models import NewsItem
 from programmes.models import Programme
+from tests.conftest import library_image
 from unodc_site.backups import media_checksums, table_checksums
 
 # pg_dump and pg_restore work through connections of their own, so the rows must be committed.
@@ -36,11 +35,11 @@ def media(settings, tmp_path):
 def news_with_image(make_news):
     jpeg = io.BytesIO()
     Image.new("RGB", (1000, 500), "navy").save(jpeg, "JPEG")
-    item = make_news(title="Border officers trained in Termez", slug="border-officers-trained")
-    item.image = without_metadata(SimpleUploadedFile("border.jpg", jpeg.getvalue()))
-    item.image_alt = "Officers at a border post"
-    item.save()  # makes the renditions too
-    return item
+    return make_news(
+        title="Border officers trained in Termez",
+        slug="border-officers-trained",
+        image=library_image(jpeg.getvalue(), name="border.jpg"),  # with its renditions
+    )
 
 
 def back_up(tmp_path):
@@ -84,11 +83,11 @@ def rewrite(archive, change):
 
 def test_restore_brings_back_every_table_and_media_file(seeded, news_with_image, client, tmp_path):
     page_before = client.get(news_with_image.get_absolute_url()).text
-    images = media_on(page_before)  # the renditions of the image, as WebP and as JPEG
+    images = media_on(page_before)  # the renditions of the image (WebP, JPEG), its social crop
     assert len(images) >= 2
     tables_before, files_before = state()
     assert tables_before["news_newsitem"]["rows"] == NewsItem.objects.count() > 1
-    assert {news_with_image.image.name, *images} <= set(files_before)
+    assert {news_with_image.image.file.name, *images} <= set(files_before)
 
     archive = back_up(tmp_path)
 
@@ -108,7 +107,8 @@ def test_restore_brings_back_every_table_and_media_file(seeded, news_with_image,
     response = client.get(news_with_image.get_absolute_url())
     assert response.status_code == 200
     assert response.text == page_before
-    assert {rendition_width(name) for name in images} == {480, 960, 1000}
+    # The three widths, and the 1200 × 630 picture for link previews.
+    assert {rendition_width(name) for name in images} == {480, 960, 1000, 1200}
 
 
 def test_archive_holds_the_database_the_media_and_a_manifest(news_with_image, tmp_path):
@@ -122,7 +122,7 @@ def test_archive_holds_the_database_the_media_and_a_manifest(news_with_image, tm
     assert database.startswith(
         b"PGDMP" if connection.vendor == "postgresql" else b"SQLite format 3"
     )
-    assert f"media/{news_with_image.image.name}" in names
+    assert f"media/{news_with_image.image.file.name}" in names
     assert manifest["media"].keys() == media_checksums().keys()
     assert manifest["tables"]["news_newsitem"]["rows"] == 1
     assert ("news", manifest["migrations"]["news"]) in MigrationLoader(None).graph.leaf_nodes()
@@ -156,7 +156,7 @@ def test_media_in_s3_object_storage_are_backed_up_and_restored(settings, tmp_pat
 
 def test_damaged_archive_is_refused_before_anything_changes(news_with_image, tmp_path):
     archive = back_up(tmp_path)
-    altered = news_with_image.image.name
+    altered = news_with_image.image.file.name
 
     def alter_image(name, content):
         return content[:-1] + b"!" if name == f"media/{altered}" else content

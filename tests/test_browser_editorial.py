@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from editorial.roles import create_groups
 from news.models import NewsItem
+from tests.conftest import library_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,19 +64,28 @@ def test_editor_writes_publisher_schedules_reader_sees_it(site, browser, photo, 
     editor.locator("#id_summary_en").fill("Officers seized 20 kg of heroin at the border.")
     editor.locator(".field-body_en [contenteditable=true].ProseMirror").click()
     editor.keyboard.type("Officers of the border post seized the drugs on Monday.")
-    editor.locator("#id_image").set_input_files(photo)
+    # The image: uploaded to the library from the chooser's pop-up, then shown as chosen.
+    with editor.expect_popup() as opened:
+        editor.get_by_role("link", name="Upload a new image").click()
+    library = opened.value
+    library.locator("#id_file").set_input_files(photo)
+    library.get_by_role("button", name="Save", exact=True).click()
+    expect(
+        library.get_by_text("Add alt text for the image: screen readers read it aloud.")
+    ).to_be_visible()
+    library.locator("#id_file").set_input_files(photo)  # browsers never keep a chosen file
+    library.locator("#id_alt_text_en").fill(
+        "Officers stand beside seized packages at a border post"
+    )
+    with library.expect_event("close"):
+        library.get_by_role("button", name="Save", exact=True).click()
+    expect(editor.locator(".image-chooser-chosen figcaption")).to_have_text("khorog")
+    expect(editor.locator(".image-chooser-chosen img")).to_have_attribute(
+        "src", re.compile(r"/media/CACHE/images/images/\d{4}/khorog/\w+\.png$")
+    )
     expect(editor.locator(".workflow-actions button")).to_have_text(
         ["Save draft", "Submit for review"]
     )
-    editor.get_by_role("button", name="Submit for review").click()
-
-    expect(
-        editor.get_by_text("Add alt text for the image: screen readers read it aloud.")
-    ).to_be_visible()
-    assert not NewsItem.objects.filter(title=TITLE).exists()
-
-    editor.locator("#id_image").set_input_files(photo)  # browsers never keep a chosen file
-    editor.get_by_label("Alt text:").fill("Officers stand beside seized packages at a border post")
     editor.get_by_role("button", name="Submit for review").click()
     expect(editor.locator(".messagelist")).to_contain_text("is submitted for review")
     item = NewsItem.objects.get(title=TITLE)
@@ -188,3 +198,40 @@ def test_a_correction_of_live_news_goes_round_the_review_loop(site, browser, mak
     second.goto(f"{site}/admin/news/newsitem/{item.pk}/change/")
     second.get_by_role("button", name="Unpublish").click()
     assert reader.goto(f"{site}/en/news/heroin-seized-dostyk/").status == 410
+
+
+def test_an_editor_chooses_one_library_image_for_two_stories(site, browser, settings, tmp_path):
+    create_groups(apps)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    staff("editor", "Editors")
+    image = library_image(title="Khorog border post")
+    first = NewsItem.objects.create(
+        title="First story", slug="first-story", summary="S.", body="<p>B.</p>", image=image
+    )
+    second = NewsItem.objects.create(
+        title="Second story",
+        slug="second-story",
+        summary="S.",
+        body="<p>B.</p>",
+        status=NewsItem.Status.DRAFT,
+    )
+    editor = browser.new_context().new_page()
+    log_in(editor, site, "editor")
+    editor.goto(f"{site}/admin/news/newsitem/{second.pk}/change/")
+    expect(editor.get_by_text("No image chosen.")).to_be_visible()
+    with editor.expect_popup() as opened:
+        editor.get_by_role("link", name="Choose from the library").click()
+    library = opened.value
+    library.locator("#searchbar").fill("khorog")
+    library.keyboard.press("Enter")
+    with library.expect_event("close"):
+        library.get_by_role("link", name="Khorog border post").click()
+    expect(editor.locator(".image-chooser-chosen figcaption")).to_have_text("Khorog border post")
+    editor.get_by_role("button", name="Save draft").click()
+    expect(editor.locator(".messagelist")).to_contain_text("saved")
+    second.refresh_from_db()
+    assert second.image == first.image == image
+
+    editor.goto(f"{site}/admin/images/image/{image.pk}/change/")
+    expect(editor.get_by_text("News item: First story")).to_be_visible()
+    expect(editor.get_by_text("News item: Second story")).to_be_visible()

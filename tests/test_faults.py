@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image
 
-from news.models import NewsItem
+from images.models import Image as LibraryImage
+from images.tasks import make_renditions
 from tests.outages import database_down, redis_down_caches, storage_down_storages
 
 pytestmark = pytest.mark.django_db
@@ -116,11 +117,13 @@ def png_upload():
 
 
 def test_storage_down_pages_with_images_still_render(storage_down, reader, make_news):
-    item = make_news(title="Border liaison offices meet", image_alt="Officers at a border post")
-    # Stored before the storage went down (a save would make the renditions now).
-    NewsItem.objects.filter(pk=item.pk).update(
-        image="images/2024/photo.png", image_width=1200, image_height=800
+    # Stored, with its renditions, before the storage went down.
+    image = LibraryImage.objects.create(title="Border post", alt_text="Officers at a border post")
+    name = "images/2024/photo.png"
+    LibraryImage.objects.filter(pk=image.pk).update(
+        file=name, width=1200, height=800, renditions_of=f"{name}@50,50"
     )
+    item = make_news(title="Border liaison offices meet", image=image)
     response = reader.get(item.get_absolute_url())
     assert response.status_code == 200
     assert 'alt="Officers at a border post"' in response.text
@@ -134,20 +137,16 @@ def editor_client(client):
     return client
 
 
-def add_news_with_an_image(client):
+def upload_an_image(client):
     return client.post(
-        "/admin/news/newsitem/add/",
+        "/admin/images/image/add/",
         {
-            "title_en": "Border liaison offices meet",
-            "slug": "border-liaison-offices-meet",
-            "date": "2024-03-01",
-            "status": "published",
-            "summary_en": "A summary that the editor typed.",
-            "body_en": "A body.",
-            "image": png_upload(),
-            "image_alt": "Officers at a border post",
-            "image_credit": "",
-            "original_publisher": "",
+            "file": png_upload(),
+            "title": "Border post",
+            "alt_text_en": "Officers at a border post",
+            "caption_en": "A caption that the editor typed.",
+            "focal_x": "50",
+            "focal_y": "50",
         },
     )
 
@@ -155,19 +154,18 @@ def add_news_with_an_image(client):
 def test_storage_down_an_upload_is_refused_with_a_message_and_nothing_saved(
     storage_down, editor_client
 ):
-    response = add_news_with_an_image(editor_client)
+    response = upload_an_image(editor_client)
     assert response.status_code == 200  # the form again, not a redirect and not a 500
     assert (
         "The image could not be stored: the file storage is unreachable. "
         "Nothing was saved; try again later."
     ) in response.text
-    assert "A summary that the editor typed." in response.text  # what they wrote is kept
-    assert not NewsItem.objects.exists()
-    assert not NewsItem.history.exists()
+    assert "A caption that the editor typed." in response.text  # what they wrote is kept
+    assert not LibraryImage.objects.exists()
 
 
-def test_storage_failing_midway_leaves_no_original_and_no_renditions(
-    settings, tmp_path, editor_client
+def test_storage_failing_for_renditions_leaves_the_image_shown_as_stored(
+    settings, tmp_path, editor_client, make_news, django_capture_on_commit_callbacks, caplog
 ):
     settings.MEDIA_ROOT = tmp_path
     save = FileSystemStorage._save
@@ -179,19 +177,41 @@ def test_storage_failing_midway_leaves_no_original_and_no_renditions(
             raise OSError(28, "No space left on device")
         return save(storage, name, content)
 
-    with mock.patch.object(FileSystemStorage, "_save", full_after_three_files):
-        response = add_news_with_an_image(editor_client)
+    with (
+        mock.patch.object(FileSystemStorage, "_save", full_after_three_files),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = upload_an_image(editor_client)
+    assert response.status_code == 302  # the original is stored: the upload is done
     assert len(saves) == 4  # the original and two renditions were stored, the third failed
+    assert "Could not make the renditions" in caplog.text
+    image = LibraryImage.objects.get()
+    assert not image.has_renditions
+    page = editor_client.get(make_news(image=image).get_absolute_url()).text
+    assert f'<img src="/media/{image.file.name}"' in page  # the stored copy, not a broken link
+
+    make_renditions.call(image.pk)  # space again: the task's next attempt makes them all
+    image.refresh_from_db()
+    assert image.has_renditions
+    stored = sorted(path.suffix for path in tmp_path.rglob("*") if path.is_file())
+    assert stored == [".jpg"] + [".png"] * 5 + [".webp"] * 3  # social crop, thumbnail, widths
+
+
+def test_storage_failing_for_the_original_leaves_nothing(settings, tmp_path, editor_client):
+    settings.MEDIA_ROOT = tmp_path
+
+    def full(storage, name, content):
+        raise OSError(28, "No space left on device")
+
+    with mock.patch.object(FileSystemStorage, "_save", full):
+        response = upload_an_image(editor_client)
     assert "The image could not be stored" in response.text
-    assert not NewsItem.objects.exists()
+    assert not LibraryImage.objects.exists()
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
-    response = add_news_with_an_image(editor_client)  # space again: the same upload succeeds
+    response = upload_an_image(editor_client)  # space again: the same upload succeeds
     assert response.status_code == 302
-    item = NewsItem.objects.get()
-    stored = sorted(path.suffix for path in tmp_path.rglob("*") if path.is_file())
-    assert stored == [".png"] * 4 + [".webp"] * 3  # the original and six renditions
-    assert item.image.name.endswith("/photo.png")  # not photo_xxxx.png: the name was freed
+    assert LibraryImage.objects.get().file.name.endswith("/photo.png")  # the name was free
 
 
 # Exports and the API with the database down -----------------------------------------------

@@ -1,9 +1,9 @@
 """Images uploaded by editors with hostile file names, alt texts, captions and credits.
 
-Every news item is entered through the admin with an upload named after its payload, and the
-programme of the same payload shows the same image (tests/hostile.py). Each page's figure must
-show the alt text, caption and credit as typed, and every file it names (the image, its
-renditions, og:image) must be one of the site's own, safely named.
+Every payload is uploaded to the media library as an image named after it, with the payload as
+its texts, and chosen by the news item and the programme of the same payload (tests/hostile.py).
+Each page's figure must show the alt text, caption and credit as typed, and every file it names
+(the image, its renditions, og:image) must be one of the site's own, safely named.
 """
 
 import re
@@ -25,9 +25,10 @@ def assert_figure_as_typed(site, record, language):
     root = read_page(site, url)
     figure = root.find("figure")
     alt = figure.find("img").attrs.get("alt")
-    assert alt == record.image_alt, f"{url}: the alt text reads {alt!r:.120}"
+    image = record.image  # its texts are the same in both languages
+    assert alt == image.alt_text_en, f"{url}: the alt text reads {alt!r:.120}"
     caption = figure.find("figcaption").text()
-    wanted = f"{record.image_caption} {record.image_credit}"
+    wanted = f"{image.caption_en} {image.credit_en}"
     assert caption == wanted, f"{url}: the caption reads {caption!r:.120}, not {wanted!r:.120}"
     files = [figure.find("img").attrs.get("src", "")]
     for element in [figure.find("img"), *figure.find_all("source")]:

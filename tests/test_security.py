@@ -33,6 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from playwright.sync_api import expect
 
+from images.models import Image as LibraryImage
 from news.models import NewsItem
 from tests.conftest import running_in_ci
 from tests.html_tree import parse_html
@@ -599,8 +600,14 @@ def test_the_admin_works_under_the_policy_without_a_violation(site, page, settin
     editor.click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" Checked under the policy.")
-    page.locator("#id_image").set_input_files(photo)
-    page.get_by_label("Alt text:").fill("A green rectangle")
+    with page.expect_popup() as opened:  # the media library, from the image chooser
+        page.get_by_role("link", name="Upload a new image").click()
+    library = opened.value
+    library.locator("#id_file").set_input_files(photo)
+    library.locator("#id_alt_text_en").fill("A green rectangle")
+    with library.expect_event("close"):
+        library.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".image-chooser-chosen figcaption")).to_have_text("photo")
     page.get_by_label("Comment:").fill("Checked under the policy, published at once.")
     page.get_by_role("button", name="Publish without review").click()
     expect(page.locator(".messagelist")).to_contain_text("is live without review")
@@ -616,6 +623,11 @@ def test_the_admin_works_under_the_policy_without_a_violation(site, page, settin
     image = page.get_by_role("img", name="A green rectangle")
     expect(image).to_be_visible()
     assert image.evaluate("image => image.naturalWidth") > 0  # loaded, not refused
+
+    image = LibraryImage.objects.get()
+    page.goto(f"{site}/admin/images/image/{image.pk}/change/")
+    page.locator(".focal-preview img").click(position={"x": 10, "y": 10})  # the focal point
+    expect(page.locator("#id_focal_x")).not_to_have_value("50")
 
     page.goto(f"{site}/admin/two-factor/")
     expect(page.get_by_role("img", name="QR code for the authenticator app")).to_be_visible()

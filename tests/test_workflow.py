@@ -63,9 +63,6 @@ def form_data(item=None, **overrides):
         "body": item.body if item else "<p>Officers seized heroin.</p>",
         "action": "save",
         "version": item.version if item else "",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
         "original_publisher": "",
     }
     data.update(overrides)

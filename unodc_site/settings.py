@@ -228,7 +228,11 @@ else:
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 # Uploaded images: refused above this size before Pillow opens them.
-MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# An upload up to MAX_IMAGE_UPLOAD_BYTES is taken; the copy stored is scaled down until it fits
+# MAX_IMAGE_STORED_BYTES and MAX_IMAGE_STORED_SIDE pixels (images/processing.py).
+MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=25 * 1024 * 1024)
+MAX_IMAGE_STORED_BYTES = env.int("MAX_IMAGE_STORED_BYTES", default=5 * 1024 * 1024)
+MAX_IMAGE_STORED_SIDE = env.int("MAX_IMAGE_STORED_SIDE", default=3200)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 # HTTPS=true behind TLS in production; off for `make run` and the test server on 127.0.0.1.

@@ -11,26 +11,32 @@ def responsive_image(item, sizes="100vw", loading="lazy"):
 
     `sizes` tells the browser how wide the image is shown, so it can pick a rendition before
     the layout is known. Pass loading="eager" for an image at the top of the page: lazy loading
-    would delay what is likely the largest thing on it.
+    would delay what is likely the largest thing on it. Until the renditions are made (a
+    background task, seconds after an upload) the stored copy itself is shown.
     """
     image = item.image
-    if not image:
+    if image is None or not image.file:
         return {}
-    width, height = item.image_width or image.width, item.image_height or image.height
-    fallback = renditions(image, width=width, as_webp=False)
-    return {
-        "webp_srcset": srcset(renditions(image, width=width, as_webp=True)),
-        "fallback_srcset": srcset(fallback),
-        "src": fallback[-1][0].url,
+    width, height = image.width or image.file.width, image.height or image.file.height
+    context = {
+        "src": image.file.url,
         "sizes": sizes,
         "loading": loading,
         # The original's size: the browser reserves the space (its aspect ratio) before loading.
         "width": width,
         "height": height,
-        "alt": "" if item.image_is_decorative else item.image_alt,
-        "caption": item.image_caption,
-        "credit": item.image_credit,
+        "alt": image.shown_alt,
+        "caption": image.caption,
+        "credit": image.credit,
     }
+    if image.has_renditions:
+        fallback = renditions(image.file, width=width, as_webp=False)
+        context.update(
+            webp_srcset=srcset(renditions(image.file, width=width, as_webp=True)),
+            fallback_srcset=srcset(fallback),
+            src=fallback[-1][0].url,
+        )
+    return context
 
 
 def srcset(files_and_widths):

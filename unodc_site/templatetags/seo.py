@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from images.specs import renditions
+from images.specs import SOCIAL, social
 from news.feeds import filter_query
 from programmes.models import Office
 from unodc_site.links import on_site
@@ -68,17 +68,20 @@ def canonical_url(context, news_filter=None):
 
 
 def largest_image(request, item):
-    """The item's widest JPEG or PNG rendition (link previews do not all read WebP), or None."""
-    if not item.image:
+    """The item's picture for link previews: its social crop (1200 × 630, around the focal
+    point, JPEG since not every preview reads WebP) once made, else the stored copy; or None."""
+    image = item.image
+    if image is None or not image.file:
         return None
-    width = item.image_width or item.image.width
-    height = item.image_height or item.image.height
-    file, rendition_width = renditions(item.image, width=width, as_webp=False)[-1]
+    if image.has_renditions:
+        url, (width, height) = social(image.file).url, SOCIAL
+    else:
+        url, width, height = image.file.url, image.width, image.height
     return {
-        "url": request.build_absolute_uri(file.url),
-        "width": rendition_width,
-        "height": round(height * rendition_width / width),
-        "alt": "" if item.image_is_decorative else item.image_alt,
+        "url": request.build_absolute_uri(url),
+        "width": width,
+        "height": height,
+        "alt": image.shown_alt,
     }
 
 
