@@ -307,7 +307,18 @@ def changes_between(older, newer):
             continue
         if not change.old and not change.new:  # empty before and after (None and "")
             continue
-        yield model._meta.get_field(change.field), change.old, change.new
+        field = model._meta.get_field(change.field)
+        if field.many_to_one:  # a revision keeps the key: name what it points to
+            yield field, related_name(field, change.old), related_name(field, change.new)
+            continue
+        yield field, change.old, change.new
+
+
+def related_name(field, key):
+    if key in (None, ""):
+        return ""
+    related = field.related_model._default_manager.filter(pk=key).first()
+    return str(related) if related is not None else _("(deleted: %(key)s)") % {"key": key}
 
 
 def draft_changes(live, drafted):

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
+from editorial.admin import changes_between
 from editorial.models import Draft
 from images.models import Image, Tag
 from images.specs import SOCIAL, around_focal_point, social, thumbnail
@@ -281,3 +282,14 @@ def test_cached_pages_follow_the_image_its_renditions_and_its_texts(client, make
     image.save()
     assert 'alt="Officers and a sniffer dog' in client.get(item.get_absolute_url()).text
 
+
+def test_history_compare_names_the_images_not_their_keys(make_image, make_news):
+    first, second = make_image(title="Border post"), make_image(title="Signing ceremony")
+    item = make_news(image=first)
+    item.image = second
+    item.save()
+    newer, older = item.history.all()[:2]
+    changes = {
+        str(field.verbose_name): (old, new) for field, old, new in changes_between(older, newer)
+    }
+    assert changes["image"] == ("Border post", "Signing ceremony")
