@@ -11,13 +11,25 @@ from django.utils.translation import gettext_lazy as _
 from editorial.models import SLUG_HELP, Publishable, PublishableQuerySet
 from editorial.richtext import RichTextField
 from images.models import HasImage
+from search.queries import SearchQuerySet
 
 MAX_DEPTH = 3
 
 
-class PageQuerySet(PublishableQuerySet):
+class PageQuerySet(PublishableQuerySet, SearchQuerySet):
+    searched_fields = {"title": "A", "summary": "B", "body": "C"}
+
     def with_ancestors(self):
         return self.select_related("parent__parent")
+
+    def reachable(self):
+        """The published pages whose parent and grandparent (if any) are published too: the
+        pages the public can open."""
+        published = Page.objects.published()
+        return self.published().filter(
+            Q(parent=None) | Q(parent__in=published),
+            Q(parent__parent=None) | Q(parent__parent__in=published),
+        )
 
 
 class Page(Publishable, HasImage):

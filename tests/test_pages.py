@@ -147,3 +147,19 @@ def test_a_parent_slug_change_redirects_its_subpages_too(client):
         assert response["Location"] == f"/{language}/about-us/partners/donors/"
     assert client.get("/en/who-we-are/partners/")["Location"] == "/en/about-us/partners/"
     assert client.get("/en/about-us/partners/donors/").status_code == 200
+
+
+def test_the_site_search_finds_the_pages_the_public_can_open(client):
+    vacancies = page("vacancies", title="Vacancies", body="<p>Programme officer in Tashkent.</p>")
+    hidden = page("partners", status=Status.DRAFT)
+    page("donors", parent=hidden, body="<p>Programme officer wanted by donors.</p>")
+    page("draft-job", status=Status.DRAFT, body="<p>Programme officer, a draft.</p>")
+
+    response = client.get("/en/search/", {"q": "programme officer"})
+
+    results = response.context["results"]
+    assert [(result.title, result.url) for result in results] == [
+        ("Vacancies", vacancies.get_absolute_url())
+    ]
+    assert results[0].kind == "page"
+    assert list(Page.objects.reachable()) == [vacancies]

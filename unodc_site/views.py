@@ -10,6 +10,7 @@ from django.views import defaults
 from django.views.decorators.cache import cache_control
 
 from news.models import NewsItem
+from pages.models import Page
 from programmes.charts import key_figure_charts
 from programmes.models import Country, KeyFigure, Office, Programme, ThematicArea
 from search.queries import clean_query, search_all
@@ -66,6 +67,7 @@ def search(request):
             Programme.objects.published(),
             Country.objects.published(),
             Office.objects.published(),
+            Page.objects.reachable(),
         ],
         query,
         request.GET.get("page"),
