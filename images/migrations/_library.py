@@ -6,6 +6,7 @@ file differently: nothing an item said of its picture is lost, and no file is co
 
 from pathlib import Path
 
+from django.db import migrations, models
 from django.utils import timezone
 
 OLD_FIELDS = [
@@ -107,3 +108,38 @@ def move_draft_images(apps, schema_editor):
             fields["image_id"] = image.pk if image else None
             model.objects.filter(pk=row.pk).update(content=row.content)
     check_constraints_now(schema_editor)
+
+
+def library_image_operations(app_label, model_name):
+    """A model's (and its history's) migration from its own image fields to a library image's
+    key: the key added, the images moved, the old fields removed, the key named "image"."""
+    names = (model_name, f"historical{model_name}")
+    return [
+        *(
+            migrations.AddField(
+                model_name=name,
+                name="library_image",
+                field=models.ForeignKey(
+                    blank=True,
+                    null=True,
+                    on_delete=models.PROTECT if name == model_name else models.DO_NOTHING,
+                    related_name="+",
+                    to="images.image",
+                    verbose_name="image",
+                    help_text="Choose one from the library, or upload a new one there.",
+                    db_constraint=name == model_name,
+                ),
+            )
+            for name in names
+        ),
+        migrations.RunPython(move_images(app_label, model_name), migrations.RunPython.noop),
+        *(
+            migrations.RemoveField(model_name=name, name=field)
+            for name in names
+            for field in OLD_FIELDS
+        ),
+        *(
+            migrations.RenameField(model_name=name, old_name="library_image", new_name="image")
+            for name in names
+        ),
+    ]

@@ -1,7 +1,6 @@
-from django.db import migrations, models
-import django.db.models.deletion
+from django.db import migrations
 
-from images.migrations._library import OLD_FIELDS, move_images
+from images.migrations._library import library_image_operations
 
 
 class Migration(migrations.Migration):
@@ -13,32 +12,4 @@ class Migration(migrations.Migration):
         ("news", "0017_bodies_as_the_sanitiser_writes_them"),
     ]
 
-    operations = [
-        *(
-            migrations.AddField(
-                model_name=name,
-                name="library_image",
-                field=models.ForeignKey(
-                    blank=True,
-                    null=True,
-                    on_delete=django.db.models.deletion.PROTECT if name == "newsitem" else django.db.models.deletion.DO_NOTHING,
-                    related_name="+",
-                    to="images.image",
-                    verbose_name="image",
-                    help_text="Choose one from the library, or upload a new one there.",
-                    db_constraint=name == "newsitem",
-                ),
-            )
-            for name in ("newsitem", "historicalnewsitem")
-        ),
-        migrations.RunPython(move_images("news", "newsitem"), migrations.RunPython.noop),
-        *(
-            migrations.RemoveField(model_name=name, name=field)
-            for name in ("newsitem", "historicalnewsitem")
-            for field in OLD_FIELDS
-        ),
-        *(
-            migrations.RenameField(model_name=name, old_name="library_image", new_name="image")
-            for name in ("newsitem", "historicalnewsitem")
-        ),
-    ]
+    operations = library_image_operations("news", "newsitem")
