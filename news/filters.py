@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from editorial.changes import kept_until_content_changes
 from news.models import NewsItem
+from programmes.filters import (
+    country_filter,
+    programme_filter,
+    theme_filter,
+    year_filter,
+    years_between,
+)
 from programmes.models import Country, Programme, ThematicArea
 
 
@@ -63,12 +70,9 @@ def years_with_news():
     From the first and last dates, read off the date index, instead of the distinct years of
     every item (which reads the whole table).
     """
-    dates = NewsItem.objects.published().aggregate(first=Min("date"), last=Max("date"))
-    if dates["first"] is None:
-        return []
-    return [
-        (str(year), str(year)) for year in range(dates["last"].year, dates["first"].year - 1, -1)
-    ]
+    return years_between(
+        NewsItem.objects.published().aggregate(first=Min("date"), last=Max("date"))
+    )
 
 
 class NewsFilterForm(forms.Form):
@@ -83,42 +87,10 @@ class NewsFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), method="filter_words", max_length=200, widget=forms.SearchInput
     )
-    country = django_filters.ChoiceFilter(
-        label=_("Country"),
-        field_name="countries__slug",
-        empty_label=_("All countries"),
-        error_messages={
-            "invalid_choice": _("There is no such country on this site. Choose one from the list.")
-        },
-    )
-    programme = django_filters.ChoiceFilter(
-        label=_("Programme"),
-        field_name="programmes__slug",
-        empty_label=_("All programmes"),
-        error_messages={
-            "invalid_choice": _(
-                "There is no such programme on this site. Choose one from the list."
-            )
-        },
-    )
-    theme = django_filters.ChoiceFilter(
-        label=_("Thematic area"),
-        field_name="thematic_areas__slug",
-        empty_label=_("All thematic areas"),
-        error_messages={
-            "invalid_choice": _(
-                "There is no such thematic area on this site. Choose one from the list."
-            )
-        },
-    )
-    year = django_filters.ChoiceFilter(
-        label=_("Year"),
-        field_name="date__year",
-        empty_label=_("All years"),
-        error_messages={
-            "invalid_choice": _("There is no news from that year. Choose a year from the list.")
-        },
-    )
+    country = country_filter()
+    programme = programme_filter()
+    theme = theme_filter()
+    year = year_filter(_("There is no news from that year. Choose a year from the list."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
