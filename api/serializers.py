@@ -14,9 +14,11 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
-from editorial.richtext import sanitize
+from editorial.richtext import for_readers
 from news.models import NewsItem
+from pages.models import Page
 from programmes.models import Country, Office, Programme, ThematicArea
+from publications.models import Publication
 
 
 def absolute(request, path):
@@ -79,7 +81,7 @@ class RichTextField(serializers.CharField):
     through the API either."""
 
     def to_representation(self, value):
-        return sanitize(super().to_representation(value))
+        return for_readers(super().to_representation(value))
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -262,3 +264,86 @@ class ThematicAreaSerializer(PublishedRecordSerializer):
         """A thematic area has no page of its own: the public news list filtered by it."""
         path = f"{reverse('news:list')}?theme={area.slug}"
         return absolute(self.context["request"], path)
+
+
+class PageSerializer(PublishedRecordSerializer):
+    path = serializers.CharField(
+        read_only=True, help_text="Its place in the tree, as in its address: about/partners."
+    )
+    url = PageURLField()
+    parent = serializers.SerializerMethodField()
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = Page
+        fields = [
+            "slug",
+            "path",
+            "url",
+            "title",
+            "summary",
+            "body",
+            "parent",
+            "position",
+            "sources",
+            "updated_at",
+            "withdrawn",
+            "fallback_fields",
+        ]
+
+    def get_parent(self, page) -> str | None:
+        """The path of the page it is under; null for a page at the top."""
+        return page.parent.path if page.parent_id else None
+
+
+class PublicationFileSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="The language of the file: en or ru.")
+    format = serializers.CharField(help_text="pdf, docx or xlsx.")
+    size = serializers.IntegerField(allow_null=True, help_text="In bytes.")
+    pages = serializers.IntegerField(allow_null=True, help_text="A PDF's pages, once read.")
+    accessible = serializers.BooleanField(help_text="Checked for accessibility by the editors.")
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_url(self, file):
+        """Where the file downloads from."""
+        return absolute(self.context["request"], file.url)
+
+
+class PublicationFileWithTextSerializer(PublicationFileSerializer):
+    text = serializers.CharField(help_text="The file's text, as read from it (may be empty).")
+
+
+class PublicationSerializer(PublishedRecordSerializer):
+    url = PageURLField()
+    updated_at = serializers.DateTimeField(read_only=True)
+    countries = CountryRefSerializer(many=True)
+    programmes = ProgrammeRefSerializer(many=True)
+    thematic_areas = ThematicAreaRefSerializer(many=True)
+    sources = SourceSerializer(many=True)
+    files = PublicationFileSerializer(many=True)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "date",
+            "summary",
+            "body",
+            "document_symbol",
+            "isbn",
+            "countries",
+            "programmes",
+            "thematic_areas",
+            "sources",
+            "files",
+            "updated_at",
+            "withdrawn",
+            "fallback_fields",
+        ]
+
+
+class PublicationDetailSerializer(PublicationSerializer):
+    files = PublicationFileWithTextSerializer(many=True)

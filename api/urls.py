@@ -10,6 +10,8 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("offices", views.OfficeViewSet, basename="office")
 router.register("thematic-areas", views.ThematicAreaViewSet, basename="thematic-area")
+router.register("publications", views.PublicationViewSet, basename="publication")
+router.register("pages", views.PageViewSet, basename="page")
 
 app_name = "api"
 urlpatterns = [

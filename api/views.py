@@ -9,7 +9,7 @@ import json
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -34,15 +34,22 @@ from api.serializers import (
     CountrySerializer,
     NewsItemSerializer,
     OfficeSerializer,
+    PageSerializer,
     ProgrammeSerializer,
+    PublicationDetailSerializer,
+    PublicationSerializer,
     ThematicAreaSerializer,
 )
 from news.filters import NewsFilter
 from news.models import NewsItem
+from pages.models import Page
 from programmes.models import Country, Office, Programme, ThematicArea, public_links
+from publications.models import Publication, attach_files
 from sources.models import SourceDocument
 
 CACHE_SECONDS = 60
+# A page's path: up to three slugs (pages/converters.py).
+PAGE_PATH = r"[-\w]+(?:/[-\w]+){0,2}"
 
 # The news list's "year" offers the years that have news: tell the schema these are integers.
 extend_schema_field(OpenApiTypes.INT)(NewsFilter.base_filters["year"])
@@ -173,6 +180,69 @@ class ThematicAreaViewSet(PublicViewSet):
 
     def get_queryset(self):
         return self.shown(ThematicArea.objects).prefetch_related(public_sources())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=f"The published pages the public can open, {PAGE_SIZE} a page.",
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(
+        description="One page, by its path (about, or about/partners); 404 if the public site "
+        "does not show it.",
+        parameters=[
+            LANG_PARAMETER,
+            OpenApiParameter(
+                "path",
+                str,
+                OpenApiParameter.PATH,
+                pattern=PAGE_PATH,
+                description="The page's place in the tree, as in its address: about/partners.",
+            ),
+        ],
+    ),
+)
+class PageViewSet(PublicViewSet):
+    serializer_class = PageSerializer
+    lookup_field = "path"
+    lookup_value_regex = PAGE_PATH
+
+    def get_queryset(self):
+        # A page under one that is not public is not public either (PageDetailView).
+        if self.action == "retrieve":
+            pages = Page.objects.at_their_address()
+        else:
+            pages = Page.objects.reachable()
+        return pages.with_ancestors().prefetch_related(public_sources())
+
+    def get_object(self):
+        page = self.get_queryset().at_public_path(self.kwargs["path"])
+        if page is None:
+            raise Http404
+        return page
+
+
+@described("published publications, newest first (undated last)", "published publication")
+class PublicationViewSet(PublicViewSet):
+    serializer_class = PublicationSerializer
+
+    def get_serializer_class(self):
+        # One record also gives its files' text (for search engines and readers alike).
+        if self.action == "retrieve":
+            return PublicationDetailSerializer
+        return PublicationSerializer
+
+    def get_queryset(self):
+        return self.shown(Publication.objects).for_detail()
+
+    def get_object(self):
+        publication = super().get_object()
+        attach_files([publication])
+        return publication
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return attach_files(page) if page is not None else page
 
 
 def not_found(request):

@@ -21,7 +21,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
@@ -47,7 +47,7 @@ from editorial.models import (
     is_site_path,
     related_fields,
 )
-from editorial.richtext import plain_text
+from editorial.richtext import RichTextModelField, links_in, plain_text
 from editorial.text import one_line, site_time
 from editorial.workflow import Action
 
@@ -537,11 +537,17 @@ class PublishableAdmin(SimpleHistoryAdmin):
             fieldsets.append(
                 (gettext_lazy("This change, for readers"), {"fields": CHANGE_NOTE_FIELDS})
             )
+        if obj is not None and rich_text_columns(obj):
+            review.append("links_not_public")
         fieldsets.append((gettext_lazy("Review"), {"fields": review}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "workflow_state"]
+        readonly = [
+            *super().get_readonly_fields(request, obj),
+            "workflow_state",
+            "links_not_public",
+        ]
         if not self.has_publish_permission(request):
             readonly += PUBLISHING_FIELDS
         return readonly
@@ -913,6 +919,20 @@ class PublishableAdmin(SimpleHistoryAdmin):
     def public_state(self, obj):
         return workflow_state_text(obj, getattr(obj, "draft_state", None))
 
+    @admin.display(description=gettext_lazy("Links readers see as plain text"))
+    def links_not_public(self, obj):
+        """Links in the text to items that are not public (a draft, withdrawn, unpublished):
+        readers get the words without the link until the item is public again."""
+        texts = [getattr(obj, name) for name in rich_text_columns(obj)]
+        hidden = [
+            (words, item, item.public_state)
+            for item, words, public in links_in(texts)
+            if not public
+        ]
+        if not hidden:
+            return _("None: every link to this site's items in the text leads to a public page.")
+        return format_html_join(mark_safe("<br>"), "“{}” → {} ({})", hidden)
+
     @admin.display(description=gettext_lazy("state"))
     def workflow_state(self, obj):
         if obj is None or obj.pk is None:
@@ -991,6 +1011,15 @@ def draft_revision_label(revision):
         "when": site_time(revision.saved_at),
         "who": revision.saved_by or _("someone"),
     }
+
+
+def rich_text_columns(obj):
+    """The names of the item's rich-text columns, one per language."""
+    return [
+        field.name
+        for field in obj._meta.concrete_fields
+        if isinstance(field, RichTextModelField) and getattr(field, "language", None)
+    ]
 
 
 def workflow_state_text(item, draft_state=None):

@@ -95,6 +95,22 @@ def kept_until_content_changes(name, compute):
     return value
 
 
+def kept_each_until_content_changes(name, keys, compute):
+    """{key: value} for the keys, each kept in the cache until the content next changes, like
+    kept_until_content_changes(); compute(missing) gives those not kept, in one call."""
+    generation, next_change = current_state()
+    cache_keys = {f"data:{generation}:{name}:{key}": key for key in keys}
+    found = {cache_keys[k]: value for k, value in cache.get_many(list(cache_keys)).items()}
+    if missing := set(keys) - set(found):
+        computed = compute(missing)
+        found.update(computed)
+        cache.set_many(
+            {k: computed[key] for k, key in cache_keys.items() if key in computed},
+            timeout=max(1, seconds_until(next_change, DATA_SECONDS)),
+        )
+    return found
+
+
 def content_changed(sender, action=None, **kwargs):
     """The receiver of post_save, post_delete and m2m_changed, for every model."""
     public = getattr(sender._meta.app_config, "public_content", False)

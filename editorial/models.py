@@ -68,6 +68,10 @@ class PublishableQuerySet(models.QuerySet):
         """
         return self.filter(public_now())
 
+    def link_targets(self):
+        """What a link in rich text may lead readers to; anything else reads as plain text."""
+        return self.published()
+
     def at_their_address(self):
         """What the public can open at its own address: what is published, and what was
         withdrawn (shown under its notice, and in no list, feed, sitemap or search)."""
@@ -200,6 +204,10 @@ class Publishable(models.Model):
         help_text=_("Counts saves; a form saved on an older version is refused."),
     )
 
+    # The URL name of the item's public page: rich-text links to that page are stored as
+    # references to the item (editorial/richtext.py). None: nothing links to it.
+    public_url_name = None
+
     class Meta:
         abstract = True
 
@@ -210,6 +218,16 @@ class Publishable(models.Model):
         elif self.withdrawn_at is None:
             self.withdrawn_at = timezone.now()
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_public_url(cls, kwargs):
+        """The item the public URL's keyword arguments name, in any state."""
+        return cls._default_manager.filter(slug=kwargs.get("slug")).first()
+
+    @classmethod
+    def from_unresolved_path(cls, path):
+        """The item at `path` (without the language) that the URLs do not resolve yet."""
+        return None
 
     def clean(self):
         super().clean()

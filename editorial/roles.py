@@ -5,7 +5,8 @@
 PUBLISHED_MODELS = {
     "news": ["newsitem"],
     "programmes": ["programme", "office", "country", "thematicarea", "keyfigure"],
-    "pages": ["page"],
+    "pages": ["page", "menuitem"],
+    "publications": ["publication"],
 }
 PUBLISHABLE = {**PUBLISHED_MODELS, "programmes": [*PUBLISHED_MODELS["programmes"], "signatory"]}
 READ_ONLY = {"sources": ["sourcedocument"]}

@@ -3,8 +3,10 @@ from pathlib import Path
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -198,11 +200,14 @@ class ImageAdmin(TranslationAdmin):
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         # Drafts hold their image by its key in their content, which no foreign key protects.
+        # Nor does any key protect an image shown in rich text.
         protected = list(protected) + [
             describe(item, in_draft)
             for image in objs
-            for item, in_draft in image.usage()
-            if in_draft
+            for item, in_draft in [
+                *(use for use in image.usage() if use[1]),
+                *image.text_usage(),
+            ]
         ]
         return deleted, model_count, perms_needed, protected
 
@@ -212,7 +217,38 @@ class ImageAdmin(TranslationAdmin):
             self.admin_site.admin_view(self.chosen_view),
             name="images_image_chosen",
         )
-        return [chosen, *super().get_urls()]
+        picker = path(
+            "picker/",
+            self.admin_site.admin_view(self.picker_view),
+            name="images_image_picker",
+        )
+        return [chosen, picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """The library in the rich-text editor's image dialog ("Browse…"): thumbnails and
+        search; a click hands the image to the dialog."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        words = " ".join(request.GET.get("q", "").split())[:200]
+        images = Image.objects.matching(words) if words else Image.objects.all()
+        page = Paginator(images.order_by("-uploaded_at", "-pk"), self.list_per_page).get_page(
+            request.GET.get("page")
+        )
+        for image in page.object_list:
+            image.thumbnail = thumbnail_url(image)
+        return TemplateResponse(
+            request,
+            "admin/images/image_picker.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Choose an image from the library"),
+                "is_popup": True,
+                "q": words,
+                "key": request.GET.get("CKEditorFuncNum", "")[:12],
+                "page": page,
+                "add_url": reverse("admin:images_image_add"),
+            },
+        )
 
     def chosen_view(self, request, pk):
         """The chosen image's title and thumbnail, for the chooser to show it."""

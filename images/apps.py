@@ -9,4 +9,10 @@ class ImagesConfig(AppConfig):
     public_content = True
 
     def ready(self):
-        from images import specs  # noqa: F401 - registers the renditions with imagekit
+        from editorial.richtext import image_hooks
+        from images import (
+            richtext,
+            specs,  # noqa: F401 - registers the renditions with imagekit
+        )
+
+        image_hooks.update(store=richtext.store, refresh=richtext.refresh, render=richtext.render)

@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import Draft
+from editorial.richtext import DATA_FILE, RichTextModelField
 from images.validation import validate_image_upload
 
 
@@ -160,19 +162,60 @@ class Image(models.Model):
         uses = []
         for model in image_models():
             uses += [(item, False) for item in model._default_manager.filter(image=self)]
-        for draft in Draft.objects.filter(content__fields__image_id=self.pk).select_related(
-            "content_type"
-        ):
+        uses += self.text_usage()
+        # A draft's content is JSON, where the quotes of the text's attribute are escaped.
+        in_drafts = Q(content__fields__image_id=self.pk) | Q(
+            text__contains=self.text_marker.replace('"', '\\"')
+        )
+        drafts = Draft.objects.annotate(text=Cast("content", models.TextField()))
+        for draft in drafts.filter(in_drafts).select_related("content_type"):
             item = draft.item
             if item is not None:
                 uses.append((item, True))
         return uses
 
+    def text_usage(self):
+        """[(item, False)] for the items whose rich text (a body, a description) shows it."""
+        return [
+            (item, False)
+            for model, fields in rich_text_models()
+            for item in model._default_manager.filter(self._in_text(fields))
+        ]
+
+    @property
+    def text_marker(self):
+        """How rich text that shows the image names it (editorial/richtext.py)."""
+        return f'{DATA_FILE}="{self.pk}"'
+
+    def _in_text(self, fields):
+        query = Q()
+        for name in fields:
+            query |= Q(**{f"{name}__contains": self.text_marker})
+        return query
+
     def is_used_by_something_public(self):
         return any(
             model._default_manager.published().filter(image=self).exists()
             for model in image_models()
+        ) or any(
+            model._default_manager.published().filter(self._in_text(fields)).exists()
+            for model, fields in rich_text_models()
         )
+
+
+def rich_text_models():
+    """[(model, names of its rich-text fields)] for the public models whose texts may show
+    library images (each language's column)."""
+    found = []
+    for model in apps.get_models():
+        fields = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, RichTextModelField) and getattr(field, "language", None)
+        ]
+        if fields and hasattr(model._default_manager, "published"):
+            found.append((model, fields))
+    return found
 
 
 def image_models():

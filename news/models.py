@@ -102,6 +102,8 @@ class NewsItem(Publishable, HasImage):
         NewsItemQuerySet.searched_fields, "ru", _("words searched on Russian pages")
     )
 
+    public_url_name = "news:detail"
+
     objects = NewsItemManager()
 
     class Meta:

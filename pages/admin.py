@@ -4,7 +4,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from editorial.admin import PublishableAdmin, PublishableForm, WorkFilter
 from images.admin import IMAGE_FIELDSET, ImageChooserMixin
-from pages.models import Page
+from pages.models import MenuItem, Page
 from pages.views import PageDetailView
 
 
@@ -32,4 +32,21 @@ class PageAdmin(ImageChooserMixin, PublishableAdmin, TranslationAdmin):
             {"fields": ["workflow_state", "publish_at", "expire_at", "withdrawal_reason"]},
         ),
         (_("Links"), {"fields": ["sources"]}),
+    ]
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(PublishableAdmin, TranslationAdmin):
+    list_display = ["label", "menu", "position", "page", "url", "public_state"]
+    list_filter = ["menu", "status", WorkFilter]
+    list_select_related = ["page"]
+    search_fields = ["label", "url"]
+    autocomplete_fields = ["page"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["menu", "label", "position", "page", "url"]}),
+        (
+            _("Publishing"),
+            {"fields": ["workflow_state", "publish_at", "expire_at", "withdrawal_reason"]},
+        ),
     ]

@@ -1,7 +1,9 @@
 from django.http import Http404
 from django.views.generic import DetailView
 
-from pages.models import MAX_DEPTH, Page
+from pages.menus import ABOUT
+from pages.models import Page
+from programmes.models import Office, ThematicArea
 
 
 class PageDetailView(DetailView):
@@ -19,18 +21,16 @@ class PageDetailView(DetailView):
         )
 
     def get_object(self, queryset=None):
-        slugs = self.kwargs["path"].split("/")
-        if len(slugs) > MAX_DEPTH:
+        page = (queryset or self.get_queryset()).at_public_path(self.kwargs["path"])
+        if page is None:
             raise Http404
-        for page in (queryset or self.get_queryset()).filter(slug=slugs[-1]):
-            ancestors = page.ancestors()
-            if [p.slug for p in ancestors] == slugs[:-1] and all(
-                p.is_at_its_address for p in ancestors
-            ):
-                return page
-        raise Http404
+        return page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["subpages"] = self.object.children.published()
+        if self.object.parent_id is None and self.object.slug == ABOUT:
+            # What the About page has listed since before it was a page.
+            context["thematic_areas"] = ThematicArea.objects.published()
+            context["offices"] = Office.objects.published().select_related("country")
         return context

@@ -89,6 +89,8 @@ class Country(Publishable):
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
 
+    public_url_name = "programmes:country_detail"
+
     objects = CountryQuerySet.as_manager()
 
     class Meta:
@@ -174,6 +176,8 @@ class Office(Publishable):
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
 
+    public_url_name = "programmes:office_detail"
+
     objects = OfficeQuerySet.as_manager()
 
     class Meta:
@@ -256,6 +260,8 @@ class Programme(Publishable, HasImage):
     sources = models.ManyToManyField(
         "sources.SourceDocument", blank=True, related_name="+", verbose_name=_("sources")
     )
+
+    public_url_name = "programmes:detail"
 
     objects = ProgrammeQuerySet.as_manager()
 

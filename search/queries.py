@@ -135,7 +135,7 @@ class SearchQuerySet(models.QuerySet):
             rows = list(self.annotate(excerpt=headline))
         else:
             words = words_of(clean_query(text))
-            rows = list(self)
+            rows = list(self.defer(None))  # the texts a manager defers are read here
             for row in rows:
                 row.excerpt = marked_excerpt(self.plain_text(row), words)
         for row in rows:

@@ -17,7 +17,7 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,7 @@ from editorial.richtext import EXTENSIONS
 from images.models import Image as LibraryImage
 from images.tasks import make_renditions
 from news.models import NewsItem
+from pages.models import Page
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
 from sources.models import SourceDocument
 from tests.html_tree import parse_html
@@ -215,6 +216,16 @@ def news_form(index, payload, links, *, image=None):
     return form
 
 
+def refused_for_a_foreign_image(response):
+    """The form's only complaint: an image in the body that is not from the media library."""
+    errors = form_errors(response)
+    return (
+        isinstance(errors, dict)
+        and set(errors) <= {"body_en", "body_ru"}
+        and all("not from the media library" in str(message) for message in errors.values())
+    )
+
+
 def form_errors(response):
     if response.context is None or "adminform" not in response.context:
         return response.text[:500]
@@ -266,9 +277,15 @@ def hostile_records(django_db_blocker, media_root, *, images):
                 Programme.objects.filter(pk=links["programme"].pk).update(image=image)
             form = news_form(index, payload, links, image=image)
             response = client.post("/admin/news/newsitem/add/", form)
+            if response.status_code == 200 and refused_for_a_foreign_image(response):
+                # A body may hold only the library's images: the payload goes in as text.
+                form.update(body_en=escape(form["body_en"]), body_ru=escape(form["body_ru"]))
+                response = client.post("/admin/news/newsitem/add/", form)
             assert response.status_code == 302, (index, payload, form_errors(response))
             # Unread "was added" messages would pile up in the cookie, then the session.
             client.cookies.pop("messages", None)
+        # The About page lists the offices and thematic areas (the seed makes it).
+        Page.objects.create(slug="about", title="About", status="published")
         yield user
         transaction.set_rollback(True)
 

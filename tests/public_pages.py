@@ -92,7 +92,7 @@ def public_pages(language):
                 reverse("programmes:office_detail", args=[REGIONAL_OFFICE]),
                 200,
             ),
-            ("about", reverse("about"), 200),
+            ("about", reverse("pages:detail", args=["about"]), 200),
             ("editors' page", reverse("pages:detail", args=["contact"]), 200),
             ("editors' subpage", reverse("pages:detail", args=["contact/vacancies"]), 200),
             ("source list", reverse("sources:list"), 200),

@@ -511,3 +511,35 @@ def test_cursor_pages_walk_the_whole_list_both_ways(client, make_news, page_size
     while backwards[-1]["previous"]:
         backwards.append(get_json(client, backwards[-1]["previous"]))
     assert [slug for page in reversed(backwards) for slug in slugs(page)] == expected
+
+
+# ------------------------------------------------------------------------------ pages
+
+
+def test_pages_endpoint_lists_reachable_pages_and_shows_one_by_path(client, editor):
+    from editorial.models import Draft
+    from pages.models import Page
+    from tests.test_pages import change, page
+    from tests.test_workflow import login
+
+    about = page("about", title="About us")
+    page("partners", parent=about, title="Partners")
+    hidden_parent = page("office-life", status="draft")
+    page("vacancies", parent=hidden_parent)
+    page("scheduled", **hidden("scheduled"))
+    login(client, editor)
+    assert change(client, about, title_en="Leaked draft title").status_code == 302
+    assert Draft.of(about) is not None
+    client.logout()
+
+    listed = get_json(client, f"{API}/pages/")
+    assert [record["path"] for record in listed["results"]] == ["about", "about/partners"]
+    record = get_json(client, f"{API}/pages/about/partners/?lang=ru")
+    assert record["url"] == "http://testserver/ru/about/partners/"
+    assert record["parent"] == "about" and record["fallback_fields"] == ["title", "body"]
+    assert get_json(client, f"{API}/pages/about/")["title"] == "About us"
+    for path in ("office-life", "office-life/vacancies", "scheduled", "partners", "a/b/c/d"):
+        get_json(client, f"{API}/pages/{path}/", status=404)
+    everything = client.get(f"{API}/pages/").content.decode()
+    assert "Leaked draft title" not in everything and "vacancies" not in everything
+    assert Page.objects.count() == 5

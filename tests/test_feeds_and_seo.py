@@ -277,8 +277,8 @@ def test_sitemap_lists_fixed_pages_programmes_countries_and_offices(client, prog
 
     for path in [
         "/",
-        "/about/",
         "/news/",
+        "/publications/",
         "/programmes/",
         "/countries/",
         "/offices/",
@@ -382,10 +382,10 @@ def test_news_list_canonical_keeps_filters_and_page_and_drops_the_rest(
 
 
 def test_every_page_offers_the_news_feeds(client):
-    page = head(client, "/en/about/")
+    page = head(client, "/en/sources/")
     assert page.link("alternate", type="application/rss+xml") == ["/en/news/feed/"]
     assert page.link("alternate", type="application/atom+xml") == ["/en/news/feed/atom/"]
-    assert page.link("canonical") == ["http://testserver/en/about/"]
+    assert page.link("canonical") == ["http://testserver/en/sources/"]
 
 
 def test_filtered_news_list_offers_its_narrowed_feed(client, make_news, kazakhstan, drugs):

@@ -12,7 +12,7 @@ import json
 import pytest
 from django.test import Client
 
-from editorial.richtext import sanitize
+from editorial.richtext import for_readers
 from news.models import NewsItem
 from programmes.downloads import neutralised
 from programmes.models import Country, Office, Programme, ThematicArea
@@ -88,7 +88,7 @@ def test_api_gives_back_news_exactly_as_typed(site, api_by_language, language):
         wanted = {
             "title": in_language(item, "title", language),
             "summary": in_language(item, "summary", language),
-            "body": sanitize(in_language(item, "body", language)),
+            "body": for_readers(in_language(item, "body", language)),
             "original_publisher": item.original_publisher,
         }
         assert_fields(item.slug, record, wanted)
@@ -111,7 +111,7 @@ def test_api_gives_back_programmes_exactly_as_typed(site, api_by_language, langu
         wanted = {
             "title": in_language(programme, "title", language),
             "vision": in_language(programme, "vision", language),
-            "description": sanitize(in_language(programme, "description", language)),
+            "description": for_readers(in_language(programme, "description", language)),
             "date_note": in_language(programme, "date_note", language),
         }
         assert_fields(programme.slug, api_by_language[language].get(programme.slug, {}), wanted)

@@ -64,7 +64,7 @@ def test_published_contacts_are_on_the_page_the_map_list_json_ld_and_api(client,
     publish_contacts(client, office)
     page = client.get(PAGE).content.decode()
     tree = parse_html(page)
-    [address] = tree.find_all("address")
+    [address] = tree.find("main").find_all("address")
     text = address.text()
     assert "14 Sharof Rashidov Street" in text and "Monday to Friday, 9:00–18:00" in text
     assert tree.find_all("a", href="tel:+998711208050")
@@ -77,6 +77,8 @@ def test_published_contacts_are_on_the_page_the_map_list_json_ld_and_api(client,
 
     assert 'href="tel:+998711208050"' in client.get("/en/offices/").content.decode()
     assert 'href="tel:+998711208050"' in client.get("/en/").content.decode()  # the map's list
+    [footer] = parse_html(client.get("/en/news/").content.decode()).find_all("footer")
+    assert "14 Sharof Rashidov Street" in footer.find("address").text()
     listed = client.get("/api/v1/offices/").json()["results"]
     [entry] = [row for row in listed if row["slug"] == office.slug]
     assert entry["phone"] == "+998 71 120 80 50" and entry["email"] == CONTACTS["email"]
@@ -85,7 +87,7 @@ def test_published_contacts_are_on_the_page_the_map_list_json_ld_and_api(client,
 def test_an_english_only_address_is_marked_english_on_the_russian_page(client, office):
     publish_contacts(client, office)
     tree = parse_html(client.get(f"/ru/offices/{REGIONAL_OFFICE}/").content.decode())
-    [address] = tree.find_all("address")
+    [address] = tree.find("main").find_all("address")
     marked = [element for element in address.iter() if element.attrs.get("lang") == "en"]
     assert any("Sharof Rashidov" in element.text() for element in marked)
 

@@ -122,7 +122,7 @@ def test_unknown_addresses_are_404s(client, path):
 
 def test_a_slug_a_section_of_the_site_takes_or_a_fourth_level_is_refused(client, publisher):
     login(client, publisher)
-    for slug in ("news", "about", "search"):
+    for slug in ("news", "sources", "search"):
         response = add(client, title_en="Clash", slug=slug, body_en="<p>x</p>")
         assert "This address belongs to a section of the site" in response.content.decode()
     top = page("one")
@@ -132,7 +132,7 @@ def test_a_slug_a_section_of_the_site_takes_or_a_fourth_level_is_refused(client,
     assert "at most three levels deep" in response.content.decode()
     response = change(client, top, parent=str(third.pk))
     assert "cannot be placed under itself" in response.content.decode()
-    assert not Page.objects.filter(slug__in=["news", "about", "search", "four"]).exists()
+    assert not Page.objects.filter(slug__in=["news", "sources", "search", "four"]).exists()
 
 
 def test_a_parent_slug_change_redirects_its_subpages_too(client):
@@ -163,3 +163,33 @@ def test_the_site_search_finds_the_pages_the_public_can_open(client):
     ]
     assert results[0].kind == "page"
     assert list(Page.objects.reachable()) == [vacancies]
+
+
+def test_an_edit_of_the_about_page_goes_through_review(client, seeded, editor, publisher):
+    about = Page.objects.get(parent=None, slug="about")
+    login(client, editor)
+    body = f"<p>{MARKER} UNODC began its presence in Central Asia in 1993.</p>"
+    assert change(client, about, body_en=body).status_code == 302
+    assert change(client, about, action="submit").status_code == 302
+    client.logout()
+    assert MARKER not in client.get("/en/about/").content.decode()
+
+    login(client, publisher)
+    assert change(client, about, action="publish").status_code == 302
+    client.logout()
+    html = client.get("/en/about/").content.decode()
+    assert MARKER in html
+    assert "Tackling corruption and its catastrophic impact on societies." in html  # the areas
+    assert "Programme Office in Bishkek" in html  # the offices
+
+
+def test_the_about_page_is_seeded_from_its_source_document(client, seeded):
+    about = Page.objects.get(parent=None, slug="about")
+    assert about.status == Status.PUBLISHED
+    assert [source.slug for source in about.sources.all()] == [
+        "about-unodc-in-central-asia",
+        "unodc-in-central-asia-and-azerbaijan",
+    ]
+    russian = client.get("/ru/about/").content.decode()
+    assert "<h1>УНП ООН в Центральной Азии</h1>" in russian
+    assert "/ru/sources/about-unodc-in-central-asia/" in russian

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from news.models import NewsItem
+from pages.models import Page
 from programmes.models import Country, Office, Programme
 
 pytestmark = pytest.mark.django_db
@@ -167,11 +168,14 @@ def test_list_pages_query_count_does_not_grow(client, make_news, count_queries, 
             programme.countries.add(country)
             make_news(countries=[country], programmes=[programme])
 
+    if url == "/en/about/":  # a page editors own, seeded from the documents
+        Page.objects.create(title="About", slug="about", status="published")
     add(0, 3)
     with_3 = count_queries(lambda: client.get(url))
     add(3, 47)
     assert count_queries(lambda: client.get(url)) == with_3
     assert with_3 <= 8
+    assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize(

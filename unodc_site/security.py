@@ -30,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.throttling import BaseThrottle
 
 from editorial.calendar import schedule_calendar
+from unodc_site.link_picker import link_picker
 
 
 def client_ip_address(request):
@@ -117,6 +118,7 @@ class TwoFactorAdminSite(OTPAdminSite):
         return [
             path("two-factor/", self.admin_view(self.two_factor), name="two_factor"),
             path("calendar/", self.admin_view(self.schedule_calendar), name="schedule_calendar"),
+            path("link-picker/", self.admin_view(self.link_picker), name="link_picker"),
             *super().get_urls(),
         ]
 
@@ -125,6 +127,9 @@ class TwoFactorAdminSite(OTPAdminSite):
         if settings.ADMIN_REQUIRE_2FA and not has_authenticator_app(request.user):
             return redirect("admin:two_factor")
         return super().index(request, extra_context)
+
+    def link_picker(self, request):
+        return link_picker(request, self)
 
     def schedule_calendar(self, request):
         return schedule_calendar(request, self)

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pycountry
+from django.apps import apps
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -18,7 +19,10 @@ from editorial.models import Status
 from editorial.richtext import paragraphs_to_html
 from news.importer import DocumentError, read_document, russian_iso_names
 from news.models import NewsItem
+from pages.menus import create_default_links
+from pages.models import Page
 from programmes.models import Country, KeyFigure, Office, Programme, Signatory, ThematicArea
+from publications.models import Publication
 from sources.models import SourceDocument
 
 DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "sources" / "documents"
@@ -179,6 +183,24 @@ def seed(mapping=None):
             office.sources.set(sources_of(entry))
         created["offices"] += is_new
 
+    for entry in mapping.get("pages", []):
+        corpus.check(entry["title"], entry["sources"])
+        page, is_new = Page.objects.get_or_create(
+            parent=None,
+            slug=entry["slug"],
+            defaults={
+                "title_en": entry["title"],
+                "title_ru": entry.get("title_ru", ""),
+                "body_en": paragraphs_to_html(corpus.take(entry["body"], entry["sources"])),
+                "status": Status.PUBLISHED,
+            },
+        )
+        if is_new:
+            page.sources.set(sources_of(entry))
+        created["pages"] += is_new
+    # The menus' first links (their data migration could not link the About page before it).
+    create_default_links(apps)
+
     programmes = {}
     for entry in mapping["programmes"]:
         corpus.check(entry["title"], entry["sources"])
@@ -255,5 +277,26 @@ def seed(mapping=None):
             item.programmes.set(programmes[slug] for slug in entry["programmes"])
             item.thematic_areas.set(areas[slug] for slug in entry["thematic_areas"])
         created["news items"] += is_new
+
+    for entry in mapping.get("publications", []):
+        slugs = [entry["source"]]
+        for quote in entry.get("evidence", []):
+            corpus.check(quote, slugs)
+        publication, is_new = Publication.objects.get_or_create(
+            slug=entry["slug"],
+            defaults={
+                "title": corpus.take(entry["title"], slugs),
+                "date": entry.get("date"),
+                "summary": corpus.take(entry["summary"], slugs),
+                "body": paragraphs_to_html(corpus.take(entry["body"], slugs)),
+                "status": Status.PUBLISHED,
+            },
+        )
+        if is_new:
+            publication.sources.set([documents[entry["source"]]])
+            publication.countries.set(countries[code] for code in entry["countries"])
+            publication.programmes.set(programmes[slug] for slug in entry["programmes"])
+            publication.thematic_areas.set(areas[slug] for slug in entry["thematic_areas"])
+        created["publications"] += is_new
 
     return created

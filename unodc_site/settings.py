@@ -14,6 +14,7 @@ import environ
 from botocore.config import Config
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from js_asset.js import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "programmes",
     "news",
     "pages",
+    "publications",
     "search",
     "api",
     "bench",
@@ -183,11 +185,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# The rich-text editor's one extension of our own: "Link to an item of this site", a button that
+# opens a search of the site's items (editorial/static/editorial/site_link.js). It adds no markup
+# beyond the Link extension's, so it adds nothing to the sanitiser's allow-list.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("editorial/site_link.js")],
+        "extensions": {"SiteLink": lambda config, allow_list: None},
+    }
+]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Publication files and their covers: never under MEDIA_URL; only publications.views hands
+    # out a published publication's (docs/publications.md).
+    "publication_files": {"BACKEND": "publications.storage.PrivateFileStorage"},
 }
+PUBLICATION_FILES_ROOT = env.path("PUBLICATION_FILES_ROOT", default=BASE_DIR / "private-media")
 # Uploads on this machine's disk by default. With several app servers they go to S3-compatible
 # object storage (django-storages), which every server reads and writes and which serves them.
 # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read from the environment by boto3.
@@ -234,6 +250,8 @@ MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=25 * 1024 * 1
 MAX_IMAGE_STORED_BYTES = env.int("MAX_IMAGE_STORED_BYTES", default=5 * 1024 * 1024)
 MAX_IMAGE_STORED_SIDE = env.int("MAX_IMAGE_STORED_SIDE", default=3200)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# Publication files (PDF, DOCX, XLSX): refused above this size, and a zip unpacking beyond it.
+MAX_PUBLICATION_BYTES = env.int("MAX_PUBLICATION_BYTES", default=50 * 1024 * 1024)
 
 # HTTPS=true behind TLS in production; off for `make run` and the test server on 127.0.0.1.
 HTTPS = env.bool("HTTPS", default=False)

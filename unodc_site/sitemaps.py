@@ -10,6 +10,7 @@ from django.urls import reverse
 from news.models import NewsItem
 from pages.models import Page
 from programmes.models import Country, Office, Programme
+from publications.models import Publication
 
 
 class BothLanguagesSitemap(Sitemap):
@@ -22,8 +23,8 @@ class FixedPagesSitemap(BothLanguagesSitemap):
     def items(self):
         return [
             "home",
-            "about",
             "news:list",
+            "publications:list",
             "programmes:list",
             "programmes:country_list",
             "programmes:office_list",
@@ -39,6 +40,14 @@ class NewsSitemap(BothLanguagesSitemap):
 
     def lastmod(self, item):
         return item.updated_for_readers
+
+
+class PublicationSitemap(BothLanguagesSitemap):
+    def items(self):
+        return Publication.objects.published()
+
+    def lastmod(self, publication):
+        return publication.updated_at
 
 
 class ProgrammeSitemap(BothLanguagesSitemap):
@@ -72,6 +81,7 @@ class PageSitemap(BothLanguagesSitemap):
 SITEMAPS = {
     "pages": FixedPagesSitemap,
     "news": NewsSitemap,
+    "publications": PublicationSitemap,
     "programmes": ProgrammeSitemap,
     "countries": CountrySitemap,
     "offices": OfficeSitemap,

@@ -28,8 +28,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
     path("news/", include("news.urls")),
+    path("publications/", include("publications.urls")),
     path("", include("programmes.urls")),
     path("sources/", include("sources.urls")),
     path("search/", views.search, name="search"),

@@ -12,7 +12,8 @@ from django.views.decorators.cache import cache_control
 from news.models import NewsItem
 from pages.models import Page
 from programmes.charts import key_figure_charts
-from programmes.models import Country, KeyFigure, Office, Programme, ThematicArea
+from programmes.models import Country, KeyFigure, Office, Programme
+from publications.models import Publication
 from search.queries import clean_query, search_all
 
 HOME_NEWS_COUNT = 3
@@ -44,21 +45,6 @@ def home(request):
     )
 
 
-def about(request):
-    return render(
-        request,
-        "about.html",
-        {
-            "regional_office": Office.objects.published()
-            .filter(kind=Office.Kind.REGIONAL)
-            .prefetch_related("sources")
-            .first(),
-            "thematic_areas": ThematicArea.objects.published().prefetch_related("sources"),
-            "offices": Office.objects.published().select_related("country"),
-        },
-    )
-
-
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     found = search_all(
@@ -68,6 +54,7 @@ def search(request):
             Country.objects.published(),
             Office.objects.published(),
             Page.objects.reachable(),
+            Publication.objects.published(),
         ],
         query,
         request.GET.get("page"),

@@ -2,16 +2,16 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from editorial import richtext
-from editorial.richtext import sanitize
 
 register = template.Library()
 
 
 @register.filter
 def rich_text(html):
-    """Saved rich text is cleaned when saved; cleaning again on output keeps old or imported rows
-    from ever reaching a page with markup outside the allow-list."""
-    return mark_safe(sanitize(html))  # noqa: S308 - nh3 output is safe by construction
+    """Saved rich text as readers get it (richtext.for_readers): cleaned again, so old or
+    imported rows never reach a page with markup outside the allow-list, with its site links,
+    library images and tables rendered now."""
+    return mark_safe(richtext.for_readers(html))  # noqa: S308 - built from nh3's output
 
 
 @register.filter
