@@ -86,10 +86,15 @@ def _fragment(html_text):
     return lxml.html.fragment_fromstring(html_text or "", create_parent="div")
 
 
+# Void in HTML5, but not in libxml2's HTML 4 list: it writes an end tag, which HTML forbids.
+HTML5_VOID_END_TAGS = re.compile(r"</(?:source|track|wbr)>")
+
+
 def _serialise(root):
     inner = (root.text and escape(root.text)) or ""
     return inner + "".join(
-        lxml.html.tostring(child, encoding="unicode", method="html") for child in root
+        HTML5_VOID_END_TAGS.sub("", lxml.html.tostring(child, encoding="unicode", method="html"))
+        for child in root
     )
 
 

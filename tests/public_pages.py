@@ -1,31 +1,37 @@
 """One address of every public page type, in each language, on the seeded content.
 
-The accessibility and HTML validity checks visit these; a new page type belongs here. Two page
-types need a state the seed does not have: add_page_states() makes them.
+The accessibility and HTML validity checks visit these; a new page type belongs here. Some page
+types need a state the seed does not have: add_page_states(media_root) makes them.
 """
 
 from contextlib import suppress
 
 from django.conf import settings
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from editorial.models import ChangeNote, Redirect, Status
+from editorial.richtext import to_storage
 from news.models import NewsItem
 from pages.models import Page
 from programmes.models import Office, Programme
+from tests.conftest import library_image
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 WITHDRAWN_NEWS = "regional-cooperation-key-in-countering-drug-routes"
 REMOVED_PATH = "removed-page/"
 UPDATED_PROGRAMME = "programme-for-central-asia-2015-2019"
 REGIONAL_OFFICE = "regional-office-for-central-asia"
+RICH_STORY = "seizures-at-the-border-posts"
+REPORT = "annual-report-2018"
 
 
-def add_page_states():
+def add_page_states(media_root):
     """A withdrawn news item, a programme with a public change note, the address of a
-    removed page, an editors' page with a subpage and the regional office's contacts, on top
-    of the seed (test data: the seed has no pages or contacts)."""
+    removed page, an editors' page with a subpage, the regional office's contacts and a story
+    whose body holds a library image, a table and links, on top of the seed (test data: the
+    seed has none of these). The image is stored under media_root."""
     item = NewsItem.objects.get(slug=WITHDRAWN_NEWS)
     item.status = Status.WITHDRAWN
     item.withdrawal_reason = "Kept for reference: a later report gives newer figures."
@@ -59,6 +65,32 @@ def add_page_states():
         opening_hours_en="Monday to Friday",
         head_of_office_en="Regional Representative",
     )
+    add_rich_story(media_root)
+
+
+def add_rich_story(media_root):
+    with override_settings(MEDIA_ROOT=media_root):
+        image = library_image(title="Border post", caption_en="The post at dawn.")
+    programme = Programme.objects.get(slug=UPDATED_PROGRAMME)
+    draft = NewsItem.objects.create(title="Draft", slug="draft", summary="-", body="<p>-</p>")
+    body = (
+        "<p>The posts' seizures, by the "
+        f'<a href="/en/programmes/{programme.slug}/">programme</a> and a '
+        f'<a href="/en/news/{draft.slug}/">story not yet public</a>.</p>'
+        f'<figure><img data-file="{image.pk}" alt="Officers at a border post">'
+        "<figcaption>The post at dawn.</figcaption></figure>"
+        "<table><tr><td>Post</td><td>Heroin (kg)</td><td>Opium (kg)</td></tr>"
+        "<tr><td>Khorog</td><td>20</td><td>310</td></tr>"
+        "<tr><td>Dostyk</td><td>4</td><td>85</td></tr></table>"
+    )
+    NewsItem.objects.create(
+        title="Seizures at the border posts",
+        slug=RICH_STORY,
+        summary="What the border posts seized.",
+        body=to_storage(body, "en"),
+        body_en=to_storage(body, "en"),
+        status=Status.PUBLISHED,
+    )
 
 
 def public_pages(language):
@@ -78,6 +110,13 @@ def public_pages(language):
                 200,
             ),
             ("news detail, withdrawn", reverse("news:detail", args=[WITHDRAWN_NEWS]), 200),
+            (
+                "news detail, image and table in the body",
+                reverse("news:detail", args=[RICH_STORY]),
+                200,
+            ),
+            ("publication list", reverse("publications:list"), 200),
+            ("publication detail", reverse("publications:detail", args=[REPORT]), 200),
             ("programme list", reverse("programmes:list"), 200),
             (
                 "programme detail",

@@ -19,9 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def site(site):
+def site(site, settings, tmp_path):
     """The seeded site with the states of the page types the seed lacks."""
-    add_page_states()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add_page_states(settings.MEDIA_ROOT)
     return site
 
 

@@ -43,8 +43,9 @@ def vnu_command():
     return [java, "-jar", str(VNU), "--errors-only", "--verbose", "--format", "json"]
 
 
-def test_every_page_type_is_valid_html(client, seeded, tmp_path, vnu_command):
-    add_page_states()
+def test_every_page_type_is_valid_html(client, seeded, tmp_path, vnu_command, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add_page_states(settings.MEDIA_ROOT)
     files = {}
     for language in LANGUAGES:
         for name, path, status in public_pages(language):

@@ -91,8 +91,9 @@ def inline_code(page):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_public_pages_have_no_inline_script_or_style(client, seeded, language):
-    add_page_states()
+def test_public_pages_have_no_inline_script_or_style(client, seeded, language, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add_page_states(settings.MEDIA_ROOT)
     for name, path, status in public_pages(language):
         response = client.get(path)
         assert response.status_code == status, name
@@ -100,8 +101,11 @@ def test_public_pages_have_no_inline_script_or_style(client, seeded, language):
 
 
 @pytest.mark.django_db
-def test_public_pages_have_a_strict_policy_that_a_cached_copy_still_matches(client, seeded):
-    add_page_states()
+def test_public_pages_have_a_strict_policy_that_a_cached_copy_still_matches(
+    client, seeded, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add_page_states(settings.MEDIA_ROOT)
     for name, path, _status in public_pages("en"):
         first, second = client.get(path), client.get(path)  # the second from the page cache
         assert first["Content-Security-Policy"] == second["Content-Security-Policy"], name
