@@ -202,12 +202,7 @@ class ImageAdmin(TranslationAdmin):
         # Drafts hold their image by its key in their content, which no foreign key protects.
         # Nor does any key protect an image shown in rich text.
         protected = list(protected) + [
-            describe(item, in_draft)
-            for image in objs
-            for item, in_draft in [
-                *(use for use in image.usage() if use[1]),
-                *image.text_usage(),
-            ]
+            describe(item, where) for image in objs for item, where in image.usage() if where
         ]
         return deleted, model_count, perms_needed, protected
 
@@ -258,10 +253,10 @@ class ImageAdmin(TranslationAdmin):
         return JsonResponse({"title": image.title, "thumbnail": thumbnail_url(image)})
 
 
-def describe(item, in_draft):
+def describe(item, where):
     kind = item._meta.verbose_name.capitalize()
-    return (
-        _("%(kind)s: %(item)s (in its draft)") % {"kind": kind, "item": item}
-        if in_draft
-        else (f"{kind}: {item}")
-    )
+    if where == "draft":
+        return _("%(kind)s: %(item)s (in its draft)") % {"kind": kind, "item": item}
+    if where == "text":
+        return _("%(kind)s: %(item)s (in its text)") % {"kind": kind, "item": item}
+    return f"{kind}: {item}"

@@ -157,11 +157,12 @@ class Image(models.Model):
         return bool(self.file) and self.renditions_of == self.rendition_key()
 
     def usage(self):
-        """Where the image appears: [(item, in_draft)], the items' own rows first, then the
-        drafts over live items that choose it."""
+        """Where the image appears: [(item, where)], where "" for an item that shows it as its
+        image, "text" for one whose rich text shows it, "draft" for a draft over a live item
+        that does either."""
         uses = []
         for model in image_models():
-            uses += [(item, False) for item in model._default_manager.filter(image=self)]
+            uses += [(item, "") for item in model._default_manager.filter(image=self)]
         uses += self.text_usage()
         # A draft's content is JSON, where the quotes of the text's attribute are escaped.
         in_drafts = Q(content__fields__image_id=self.pk) | Q(
@@ -171,13 +172,13 @@ class Image(models.Model):
         for draft in drafts.filter(in_drafts).select_related("content_type"):
             item = draft.item
             if item is not None:
-                uses.append((item, True))
+                uses.append((item, "draft"))
         return uses
 
     def text_usage(self):
-        """[(item, False)] for the items whose rich text (a body, a description) shows it."""
+        """[(item, "text")] for the items whose rich text (a body, a description) shows it."""
         return [
-            (item, False)
+            (item, "text")
             for model, fields in rich_text_models()
             for item in model._default_manager.filter(self._in_text(fields))
         ]

@@ -122,7 +122,7 @@ def test_one_image_serves_two_stories(client, make_image, make_news):
     first, second = make_news(image=image), make_news(image=image)
     for item in (first, second):
         assert 'alt="Officers at a border post"' in client.get(item.get_absolute_url()).text
-    assert {item for item, in_draft in image.usage()} == {first, second}
+    assert {item for item, _where in image.usage()} == {first, second}
 
 
 def test_the_chooser_searches_titles_alt_text_and_tags(client, editor, make_image):

@@ -140,7 +140,7 @@ def test_library_images_in_a_body_take_the_librarys_alt_text_and_render_as_pictu
     assert "<picture>" in shown and 'type="image/webp"' in shown and 'loading="lazy"' in shown
     assert 'alt="Officers at a border post"' in shown
     assert "The post at dawn." in shown and "UNODC/A. Photographer" in shown
-    assert (story, False) in image.usage()
+    assert (story, "text") in image.usage()
     assert image.is_used_by_something_public()
 
     delete = admin_client.post(f"/admin/images/image/{image.pk}/delete/", {"post": "yes"})
