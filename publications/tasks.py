@@ -24,7 +24,7 @@ from publications.storage import private_storage
 logger = logging.getLogger(__name__)
 COVER_WIDTH = 600
 # What the search keeps of a file: PostgreSQL's text-search vector holds at most 1 MB, and the
-# first 200,000 characters (some 80 pages) say what a report is about.
+# first 200,000 characters (some 60 pages of a report) say what a report is about.
 MAX_TEXT_CHARACTERS = 200_000
 SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
