@@ -1,7 +1,7 @@
 import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.shortcuts import redirect
@@ -28,8 +28,9 @@ class ImportDocumentForm(forms.Form):
         help_text=format_lazy(
             _(
                 "A news text as plain text (UTF-8), a web page (.html) or a Word file (.docx), "
-                "up to {limit} MB. The news item made from it is a draft, not public until it "
-                "is published."
+                "up to {limit} MB. A web page or Word file keeps its headings, lists, bold and "
+                "italic, links and tables; a Word file’s pictures go to the media library. The "
+                "news item made from it is a draft, not public until it is published."
             ),
             limit=MAX_DOCUMENT_BYTES // (1024 * 1024),
         ),
@@ -141,13 +142,16 @@ class NewsItemAdmin(ImageChooserMixin, PublishableAdmin, TranslationAdmin):
                 upload = form.cleaned_data["document"]
                 try:
                     # One byte over the limit is enough for the importer to refuse the file.
-                    item, suggestions = import_news_draft(
+                    item, suggestions, report = import_news_draft(
                         upload.read(MAX_DOCUMENT_BYTES + 1), upload.name, user=request.user
                     )
                 except DocumentError as error:
                     form.add_error("document", error)
                 else:
                     self.message_user(request, imported_message(upload.name, item, suggestions))
+                    # What the document had that the draft does not keep (a .docx, a web page).
+                    for sentence in report:
+                        self.message_user(request, sentence, messages.WARNING)
                     return redirect("admin:news_newsitem_change", item.pk)
         context = {
             **self.admin_site.each_context(request),

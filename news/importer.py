@@ -8,6 +8,7 @@ the editor, before anything is written.
 
 import codecs
 import datetime
+import functools
 import gettext
 import hashlib
 import io
@@ -16,19 +17,35 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import docx
 import lxml.html
 import pycountry
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from docx.enum.style import WD_STYLE_TYPE
+from docx.exceptions import InvalidXmlError
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.text.hyperlink import Hyperlink
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 from editorial.models import Status
-from editorial.richtext import paragraphs_to_html
+from editorial.richtext import paragraphs_to_html, to_storage
+from images.models import Image
+from images.processing import without_metadata
+from images.storage import ImageNotStored, delete_quietly, store_original
+from images.tasks import renditions_needed
+from images.validation import DAMAGED, validate_image_upload
 from news.models import NewsItem
 from programmes.models import Country, Office, Programme, ThematicArea
 from sources.models import SourceDocument
@@ -149,13 +166,17 @@ def _html_text(html):
     return "\n\n".join(blocks)
 
 
-def _docx_text(data):
-    damaged = DocumentError(
+def _damaged_docx():
+    return DocumentError(
         _(
             "This .docx file is damaged or is not a Word document. Open it in Word, save it again "
             "as .docx and upload it again."
         )
     )
+
+
+def _docx_text(data):
+    damaged = _damaged_docx()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -285,6 +306,783 @@ def parse_news(text):
             _("This file has a title (“%(title)s”) but no text under it.") % {"title": title}
         )
     return ParsedNews(title=title, date=date, paragraphs=paragraphs)
+
+
+# Structured import (.docx, .html) -----------------------------------------------------------
+
+# A UN dateline: "TASHKENT (Uzbekistan), 12 March 2021 – …", "VIENNA, 8 May 2015 (UN
+# Information Service) - …", "Бишкек, 3 июня 2019 г. - …". The city's words are capitalised.
+_CITY = r"(?P<city>[^\W\d_]+(?:[ \-][^\W\d_]+){0,3})(?:\s*\((?P<country>[^()]{1,60})\))?\s*,\s*"
+_DATELINE_END = r"(?:\s*\([^()]{1,80}\))?\s*[-–—]\s*"
+DATELINES = [
+    re.compile(
+        rf"{_CITY}{_DAY}\s+(?P<month>{_EN})\s*,?\s+(?P<year>\d{{4}}){_DATELINE_END}", re.IGNORECASE
+    ),
+    re.compile(
+        rf"{_CITY}(?P<month>{_EN})\s+{_DAY}\s*,?\s+(?P<year>\d{{4}}){_DATELINE_END}", re.IGNORECASE
+    ),
+    re.compile(
+        rf"{_CITY}(?P<day>\d{{1,2}})\s+(?P<month>{_RU})\s+(?P<year>\d{{4}})"
+        rf"(?:\s*(?:г\.|года))?{_DATELINE_END}",
+        re.IGNORECASE,
+    ),
+]
+# A date is looked for in the first paragraphs only: later ones report other days.
+DATE_SEARCHED_PARAGRAPHS = 3
+BODY_HEADING_LEVELS = (2, 4)  # what the rich text allows: h2 to h4
+KEPT_SCHEMES = ("http", "https", "mailto")
+# Stands for an imported image's alt text while the body is stored (see _stored_body).
+NO_ALT_YET = "imported-image-without-alt-text"
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NAMESPACES = {
+    "w": W,
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "v": "urn:schemas-microsoft-com:vml",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
+
+
+def _w(name):
+    return f"{{{W}}}{name}"
+
+
+@functools.cache
+def _compiled(query):
+    # python-docx's elements take no namespaces in their own xpath(); a compiled one does.
+    return etree.XPath(query, namespaces=NAMESPACES)
+
+
+@dataclass
+class Segment:
+    """A piece of text with its marks; "\n" in text is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str  # "p", "h" (heading), "title", "li", "table", "picture"
+    segments: list[Segment] = field(default_factory=list)
+    level: int = 0  # a heading's level (1-6), a list item's depth (0 …)
+    ordered: bool = False
+    rows: list = field(default_factory=list)  # a table's: [[(colspan, [[Segment]])]]
+    picture: str = ""  # a picture's key in StructuredNews.pictures
+
+    @property
+    def text(self):
+        if self.kind == "table":
+            return "\n".join(
+                _text(paragraph) for row in self.rows for _span, cell in row for paragraph in cell
+            )
+        return _text(self.segments)
+
+
+def _text(segments):
+    text = "".join(segment.text for segment in segments)
+    return " ".join(CONTROL_CHARACTERS.sub("", text).split())
+
+
+@dataclass
+class Picture:
+    name: str
+    content: bytes
+
+
+@dataclass
+class StructuredNews:
+    title: str
+    date: datetime.date | None
+    summary: str
+    body: str  # HTML, each picture as <figure><img data-import="KEY"></figure>
+    text: str  # the words of the title and body, for the suggested links
+    pictures: dict[str, Picture] = field(default_factory=dict)
+    report: list[str] = field(default_factory=list)
+
+
+class _Report:
+    """What the document had that the draft does not keep, in sentences for the editor."""
+
+    def __init__(self):
+        self.not_kept = []  # nouns, joined into one sentence
+        self.sentences = []
+
+    def lose(self, noun):
+        if noun not in self.not_kept:
+            self.not_kept.append(noun)
+
+    def say(self, sentence):
+        self.sentences.append(sentence)
+
+    def lines(self):
+        lines = []
+        if self.not_kept:
+            lines.append(
+                _("Not kept from the document: %(things)s.") % {"things": ", ".join(self.not_kept)}
+            )
+        return lines + self.sentences
+
+
+def _kept_href(href):
+    """The address a link keeps: a web or mail address, or a path of this site; else None."""
+    href = (href or "").strip()
+    if href.startswith("/") and not href.startswith("//"):
+        return href
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    return href if scheme in KEPT_SCHEMES and len(href) > len(scheme) + 1 else None
+
+
+def parse_structured(data, filename):
+    """Title, date, summary and body HTML of a .docx or .html document, its structure kept:
+    headings, lists, bold and italic, links, tables and (in a .docx) pictures, with a report
+    of what was not kept. DocumentError for a document that cannot be read."""
+    read_document(data, filename)  # the same checks (format, size, damage, no text) as always
+    report = _Report()
+    is_page = Path(filename).suffix.lower() != ".docx"
+    if is_page:
+        blocks, pictures = _HtmlReader(report).read(_decode(data)), {}
+    else:
+        try:
+            blocks, pictures = _DocxReader(docx.Document(io.BytesIO(data)), report).blocks()
+        except (KeyError, IndexError, ValueError, etree.LxmlError, InvalidXmlError):
+            # A value Word would not write (python-docx refuses it): the file was not saved
+            # by Word, or is damaged.
+            raise _damaged_docx() from None
+    return _structured_news(blocks, pictures, report, is_page)
+
+
+def _structured_news(blocks, pictures, report, is_page):
+    blocks = [
+        block
+        for block in blocks
+        if block.kind == "picture"
+        or (block.kind == "table" and block.rows)
+        or (block.text and block.text.casefold() not in BOILERPLATE_LINES)
+    ]
+    title = _take_title(blocks, is_page)
+    date = _take_date(blocks)
+    blocks = [block for block in blocks if block.kind in ("table", "picture") or block.text]
+    if not any(block.text for block in blocks if block.kind != "picture"):
+        raise DocumentError(
+            _("This file has a title (“%(title)s”) but no text under it.") % {"title": title}
+        )
+    _level_headings(blocks)
+    used = {block.picture for block in blocks if block.kind == "picture"}
+    texts = [block.text for block in blocks if block.kind == "p" and block.text]
+    summary = (texts or [block.text for block in blocks if block.text])[0]
+    return StructuredNews(
+        title=title,
+        date=date,
+        summary=summary,
+        body=_render(blocks),
+        text="\n\n".join([title, *(block.text for block in blocks if block.text)]),
+        pictures={key: picture for key, picture in pictures.items() if key in used},
+        report=report.lines(),
+    )
+
+
+def _take_title(blocks, is_page):
+    """The title, taken out of the blocks: a Word "Title", a page's first h1 (after its
+    menus and banners), a heading the text starts with, or (as parse_news does) a first
+    paragraph short enough to be one."""
+    first = next((block for block in blocks if block.kind != "picture"), None)
+    if first is None:
+        raise DocumentError(_("This file has no text to import."))
+    chosen = next((block for block in blocks if block.kind == "title"), None)
+    if chosen is None and is_page:
+        chosen = next((block for block in blocks if block.kind == "h" and block.level == 1), None)
+    if chosen is None and (first.kind == "h" or len(first.text) <= TITLE_MAX_LENGTH):
+        chosen = first
+    if chosen is None or chosen.kind == "table":
+        return Truncator(first.text).words(12)  # the text starts with its first paragraph
+    blocks.remove(chosen)
+    return Truncator(chosen.text).chars(TITLE_MAX_LENGTH)
+
+
+def _take_date(blocks):
+    """The date the first paragraphs state (a dateline, or a line starting with a date),
+    taken out of the text; the rest of its paragraph stays."""
+    paragraphs = [block for block in blocks if block.kind == "p"][:DATE_SEARCHED_PARAGRAPHS]
+    for block in paragraphs:
+        text = "".join(segment.text for segment in block.segments)
+        stripped = text.lstrip()
+        offset = len(text) - len(stripped)
+        if found := _dateline(stripped):
+            date, end = found
+            _drop_leading(block.segments, offset + end)
+            return date
+        if found := _leading_date(stripped):
+            date, rest = found
+            if not rest.strip(" .,"):
+                block.segments = []
+            elif dash := DATELINE_DASH.match(rest):
+                rest_starts = offset + len(stripped.rstrip()) - len(rest)
+                _drop_leading(block.segments, rest_starts + dash.end())
+            return date
+    return None
+
+
+def _dateline(text):
+    """The date of a dateline the text starts with and where the dateline ends, or None."""
+    for pattern in DATELINES:
+        match = pattern.match(text)
+        if not match or not all(word[0].isupper() for word in re.split(r"[ \-]", match["city"])):
+            continue
+        month = match["month"].lower()
+        months = ENGLISH_MONTHS if month in ENGLISH_MONTHS else RUSSIAN_MONTHS
+        try:
+            date = datetime.date(int(match["year"]), months.index(month) + 1, int(match["day"]))
+        except ValueError:  # "31 February": stated, but not a date
+            return None
+        return date, match.end()
+    return None
+
+
+def _drop_leading(segments, count):
+    while segments and count > 0:
+        first = segments[0]
+        if len(first.text) <= count:
+            count -= len(first.text)
+            segments.pop(0)
+        else:
+            first.text = first.text[count:]
+            count = 0
+    if segments:
+        segments[0].text = segments[0].text.lstrip()
+
+
+def _level_headings(blocks):
+    """The body's top heading becomes h2, the others below it, down to h4 at most."""
+    headings = [block for block in blocks if block.kind in ("h", "title")]
+    if not headings:
+        return
+    top = min(block.level or 1 for block in headings)
+    low, high = BODY_HEADING_LEVELS
+    for block in headings:
+        block.kind = "h"
+        block.level = min(high, low + (block.level or 1) - top)
+
+
+# Writing the body
+
+
+def _render(blocks):
+    root = lxml.html.Element("div")
+    lists = []  # the open lists: [(depth, ordered, element)]
+    for block in blocks:
+        if block.kind != "li":
+            lists = []
+        if block.kind == "p":
+            _fill(etree.SubElement(root, "p"), block.segments)
+        elif block.kind == "h":
+            _fill(etree.SubElement(root, f"h{block.level}"), block.segments)
+        elif block.kind == "li":
+            _list_item(root, lists, block)
+        elif block.kind == "table":
+            _table(root, block.rows)
+        elif block.kind == "picture":
+            figure = etree.SubElement(root, "figure")
+            etree.SubElement(figure, "img", {"data-import": block.picture})
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _list_item(root, lists, block):
+    while lists and (
+        lists[-1][0] > block.level
+        or (lists[-1][0] == block.level and lists[-1][1] != block.ordered)
+    ):
+        lists.pop()
+    if not lists or lists[-1][0] < block.level:
+        parent = root
+        if lists and len(lists[-1][2]):
+            parent = lists[-1][2][-1]  # nested in the item before
+        element = etree.SubElement(parent, "ol" if block.ordered else "ul")
+        lists.append((block.level, block.ordered, element))
+    item = etree.SubElement(lists[-1][2], "li")
+    _fill(etree.SubElement(item, "p"), block.segments)
+
+
+def _table(root, rows):
+    body = etree.SubElement(etree.SubElement(root, "table"), "tbody")
+    for row in rows:
+        tr = etree.SubElement(body, "tr")
+        for span, paragraphs in row:
+            cell = etree.SubElement(tr, "td", {"colspan": str(span)} if span > 1 else {})
+            for segments in paragraphs or [[]]:
+                _fill(etree.SubElement(cell, "p"), segments)
+
+
+# Not allowed in HTML text (nor in lxml's): a page may still carry them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _merged(segments):
+    merged = []
+    for segment in segments:
+        text = re.sub(r"[ \t\r\f\v]+", " ", CONTROL_CHARACTERS.sub("", segment.text))
+        if not text:
+            continue
+        last = merged[-1] if merged else None
+        if last and (last.bold, last.italic, last.href) == (
+            segment.bold,
+            segment.italic,
+            segment.href,
+        ):
+            last.text += text
+        else:
+            href = CONTROL_CHARACTERS.sub("", segment.href) if segment.href else None
+            merged.append(Segment(text, segment.bold, segment.italic, href))
+    # No space at the edges of a paragraph, nor around its line breaks.
+    if merged:
+        merged[0].text = merged[0].text.lstrip()
+        merged[-1].text = merged[-1].text.rstrip()
+    for segment in merged:
+        segment.text = re.sub(r" ?\n ?", "\n", segment.text)
+    return [segment for segment in merged if segment.text]
+
+
+def _fill(element, segments):
+    """The segments as the element's content: links, <strong>, <em>, <br>."""
+    for segment in _merged(segments):
+        parent = element
+        if segment.href:
+            last = element[-1] if len(element) else None
+            # The same link over runs of other marks ("a <strong>bold</strong> link").
+            if last is not None and last.tag == "a" and last.get("href") == segment.href:
+                parent = last if not last.tail else element
+            if parent is element:
+                parent = etree.SubElement(element, "a", {"href": segment.href})
+        target = parent
+        if segment.bold:
+            target = etree.SubElement(target, "strong")
+        if segment.italic:
+            target = etree.SubElement(target, "em")
+        _append_text(target, segment.text)
+
+
+def _append_text(element, text):
+    """Text at the end of the element's content, each "\n" a <br>."""
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            etree.SubElement(element, "br")
+        if not line:
+            continue
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + line
+        else:
+            element.text = (element.text or "") + line
+
+
+# Reading a .docx
+
+# A run's pictures: Word's, those of older versions (VML) and those with effects (in an
+# AlternateContent); never those inside a text box, which is not kept.
+PICTURES_OF_RUN = " | ".join(
+    f"{where}[not(ancestor::w:txbxContent)]/{key}"
+    for where, key in [
+        ("./w:drawing//a:blip", "@r:embed"),
+        ("./mc:AlternateContent/mc:Choice/w:drawing//a:blip", "@r:embed"),
+        ("./w:pict//v:imagedata", "@r:id"),
+    ]
+)
+HEADING_STYLE = re.compile(r"^heading\s+([1-9])$", re.IGNORECASE)
+LIST_STYLE_DEPTH = re.compile(r"^list\s+(?:bullet|number)\s+([2-9])$", re.IGNORECASE)
+# Run properties that the site's styles replace.
+LOST_RUN_FORMATTING = {
+    ".//w:rPr/w:color[not(@w:val='auto')]": "colours",
+    ".//w:rPr/w:highlight | .//w:rPr/w:shd": "highlighting",
+    ".//w:r/w:rPr/w:rFonts | .//w:r/w:rPr/w:sz": "fonts",
+    ".//w:rPr/w:u[not(@w:val='none')]": "underlining",
+}
+
+
+class _DocxReader:
+    def __init__(self, document, report):
+        self.document = document
+        self.body = document.element.body
+        self.report = report
+        self.pictures = {}
+        self.links_not_kept = 0
+        self.pictures_not_kept = 0
+        self.numbering = self._numbering()
+
+    def blocks(self):
+        blocks = list(self._body_blocks(self.body))
+        self._report()
+        return blocks, self.pictures
+
+    def _xpath(self, element, query):
+        return _compiled(query)(element)
+
+    def _numbering(self):
+        """{(numId, ilvl): True if numbered}, from the numbering part's formats."""
+        try:
+            numbering = self.document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return {}
+        formats = {}
+        abstract = {
+            a.get(_w("abstractNumId")): a for a in self._xpath(numbering, "./w:abstractNum")
+        }
+        for num in self._xpath(numbering, "./w:num"):
+            ids = self._xpath(num, "./w:abstractNumId/@w:val")
+            definition = abstract.get(ids[0]) if ids else None
+            if definition is None:
+                continue
+            for level in self._xpath(definition, "./w:lvl"):
+                number_format = self._xpath(level, "./w:numFmt/@w:val")
+                formats[(num.get(_w("numId")), level.get(_w("ilvl")))] = bool(
+                    number_format and number_format[0] not in ("bullet", "none")
+                )
+        return formats
+
+    def _body_blocks(self, container):
+        for child in container:
+            if child.tag == _w("p"):
+                yield from self._paragraph_blocks(child)
+            elif child.tag == _w("tbl"):
+                pictures = []
+                yield Block("table", rows=self._rows(child, pictures))
+                yield from pictures  # a picture in a table comes after it
+            elif child.tag == _w("customXml"):
+                yield from self._body_blocks(child)
+            elif child.tag == _w("sdt"):  # a content control: its content
+                for content in self._xpath(child, "./w:sdtContent"):
+                    yield from self._body_blocks(content)
+
+    def _style(self, p):
+        paragraph = Paragraph(p, self.document._body)
+        return paragraph.style
+
+    def _paragraph_kind(self, p):
+        style = self._style(p)
+        name = (style.name or "") if style is not None else ""
+        if name.lower() == "title":
+            return "title", 1, False
+        if match := HEADING_STYLE.match(name):
+            return "h", int(match[1]), False
+        list_properties = self._list_properties(p, style)
+        if list_properties is not None:
+            return "li", *list_properties
+        return "p", 0, False
+
+    def _list_properties(self, p, style):
+        """(depth, ordered) of a list paragraph (its own numbering or its style's), or None."""
+        number_ids = self._xpath(p, "./w:pPr/w:numPr/w:numId/@w:val")
+        levels = self._xpath(p, "./w:pPr/w:numPr/w:ilvl/@w:val")
+        depth_from_style, seen = 0, set()
+        # A style chain is short; a damaged file's may loop (a style based on itself).
+        while not number_ids and style is not None and style.style_id not in seen:
+            seen.add(style.style_id)
+            number_ids = self._xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
+            levels = levels or self._xpath(style.element, "./w:pPr/w:numPr/w:ilvl/@w:val")
+            if match := LIST_STYLE_DEPTH.match(style.name or ""):
+                depth_from_style = int(match[1]) - 1
+            style = style.base_style
+        if not number_ids or number_ids[0] == "0":  # numId 0: numbering taken off
+            return None
+        level = levels[0] if levels else "0"
+        depth = min(int(level), 8) if level.isdigit() and int(level) else depth_from_style
+        return depth, self.numbering.get((number_ids[0], level), False)
+
+    def _paragraph_blocks(self, p):
+        kind, level, ordered = self._paragraph_kind(p)
+        block = Block(kind, level=level, ordered=ordered)
+        for item in self._inline(p, p, None):
+            if isinstance(item, Block):  # a picture: the paragraph goes on after it
+                if block.segments:
+                    yield block
+                    block = Block(kind, level=level, ordered=ordered)
+                yield item
+            else:
+                if kind in ("h", "title"):
+                    item.bold = False  # a heading is bold already
+                block.segments.append(item)
+        if block.segments:
+            yield block
+
+    def _inline(self, p, container, href):
+        """The paragraph's segments and pictures, in order, tracked changes accepted."""
+        for child in container:
+            tag = child.tag
+            if tag == _w("r"):
+                yield from self._run(p, child, href)
+            elif tag == _w("hyperlink"):
+                try:
+                    address = Hyperlink(child, self.document).url
+                except KeyError:  # a relationship the document does not have
+                    address = ""
+                # Only an address counts: a link to a place in the document has none.
+                kept = _kept_href(address) if child.get(qn("r:id")) else None
+                if kept is None and child.get(qn("r:id")):
+                    self.links_not_kept += 1
+                yield from self._inline(p, child, kept)
+            elif tag in (_w(n) for n in ("ins", "moveTo", "smartTag", "customXml", "fldSimple")):
+                yield from self._inline(p, child, href)
+            elif tag == _w("sdt"):
+                for content in self._xpath(child, "./w:sdtContent"):
+                    yield from self._inline(p, content, href)
+
+    def _run(self, p, r, href):
+        run = Run(r, None)
+        for key in self._xpath(r, PICTURES_OF_RUN):
+            if picture := self._picture(key):
+                yield picture
+        text = run.text
+        if text:
+            style = self._character_style(r)
+            bold = run.bold if run.bold is not None else bool(style and style.font.bold)
+            italic = run.italic if run.italic is not None else bool(style and style.font.italic)
+            yield Segment(text.replace("\t", " "), bool(bold), bool(italic), href)
+
+    def _character_style(self, r):
+        ids = self._xpath(r, "./w:rPr/w:rStyle/@w:val")
+        return self.document.part.get_style(ids[0], WD_STYLE_TYPE.CHARACTER) if ids else None
+
+    def _picture(self, key):
+        part = self.document.part.related_parts.get(key)
+        if part is None:
+            self.pictures_not_kept += 1
+            return None
+        name = f"picture-{len(self.pictures) + 1}{Path(str(part.partname)).suffix}"
+        if key not in self.pictures:
+            self.pictures[key] = Picture(name=name, content=part.blob)
+        return Block("picture", picture=key)
+
+    def _rows(self, table, pictures):
+        rows = []
+        for tr in self._xpath(table, "./w:tr"):
+            row = []
+            for tc in self._xpath(tr, "./w:tc"):
+                spans = self._xpath(tc, "./w:tcPr/w:gridSpan/@w:val")
+                span = min(int(spans[0]), 50) if spans and spans[0].isdigit() else 1
+                continued = self._xpath(tc, "./w:tcPr/w:vMerge[not(@w:val='restart')]")
+                row.append((span, [] if continued else self._cell(tc, pictures)))
+            rows.append(row)
+        return rows
+
+    def _cell(self, tc, pictures):
+        paragraphs = []
+        for p in self._xpath(tc, ".//w:p[not(ancestor::w:txbxContent)]"):
+            segments = []
+            for item in self._inline(p, p, None):
+                if isinstance(item, Block):
+                    pictures.append(item)
+                else:
+                    segments.append(item)
+            if _text(segments):
+                paragraphs.append(segments)
+        return paragraphs
+
+    def _report(self):
+        body, report = self.body, self.report
+        if self._xpath(body, ".//w:commentReference | .//w:commentRangeStart"):
+            report.lose(_("comments"))
+        if self._xpath(body, ".//w:footnoteReference | .//w:endnoteReference"):
+            report.lose(_("footnotes and endnotes"))
+        if self._xpath(body, ".//w:txbxContent"):
+            report.lose(_("text boxes"))
+        drawings = self._xpath(body, ".//w:drawing[not(.//a:blip) and not(.//w:txbxContent)]")
+        if drawings:
+            report.lose(_("charts, shapes and diagrams"))
+        if self._xpath(body, ".//m:oMath"):
+            report.lose(_("equations"))
+        names = {
+            "colours": _("colours"),
+            "highlighting": _("highlighting"),
+            "fonts": _("fonts and font sizes"),
+            "underlining": _("underlining"),
+        }
+        for query, name in LOST_RUN_FORMATTING.items():
+            if self._xpath(body, query):
+                report.lose(names[name])
+        if self._xpath(body, ".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo"):
+            report.say(
+                _(
+                    "The document has tracked changes: the draft has them accepted (insertions "
+                    "kept, deletions left out). Check the text."
+                )
+            )
+        linked = len(self._xpath(body, ".//a:blip[@r:link and not(@r:embed)]"))
+        if linked + self.pictures_not_kept:
+            report.say(
+                ngettext(
+                    "%(count)d picture was not kept: it is not inside the document.",
+                    "%(count)d pictures were not kept: they are not inside the document.",
+                    linked + self.pictures_not_kept,
+                )
+                % {"count": linked + self.pictures_not_kept}
+            )
+        _report_links(report, self.links_not_kept)
+
+
+def _report_links(report, count):
+    if count:
+        report.say(
+            ngettext(
+                "%(count)d link was not kept (not a web or mail address): its words stay.",
+                "%(count)d links were not kept (not web or mail addresses): their words stay.",
+                count,
+            )
+            % {"count": count}
+        )
+
+
+# Reading a web page
+
+HTML_SKIPPED_TAGS = SKIPPED_TAGS | {"button", "form", "select", "textarea", "svg", "math"}
+HTML_EMBEDS = {"iframe", "object", "embed", "video", "audio", "canvas"}
+HTML_LIST_TAGS = {"ul", "ol"}
+
+
+class _HtmlReader:
+    def __init__(self, report):
+        self.report = report
+        self.blocks = []
+        self.current = None
+        self.list_stack = []  # the open lists' "ordered"
+        self.links_not_kept = 0
+
+    def read(self, html):
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        try:
+            root = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+        except etree.ParserError:
+            return []
+        self._report_page(root)
+        self._walk(root, Segment(""))
+        self._end_block()
+        _report_links(self.report, self.links_not_kept)
+        return self.blocks
+
+    def _report_page(self, root):
+        if root.xpath("//script") or any(
+            name.startswith("on")
+            for element in root.iter()
+            if isinstance(element.tag, str)
+            for name in element.attrib
+        ):
+            self.report.lose(_("scripts"))
+        if root.xpath("//style | //link[@rel='stylesheet'] | //*[@style]"):
+            self.report.lose(_("styles"))
+        if next(root.iter(*HTML_EMBEDS), None) is not None:
+            self.report.lose(_("embedded videos, maps and frames"))
+        images = [img.get("src") or "" for img in root.iter("img")]
+        external = sum(1 for src in images if urlsplit(src.strip()).netloc)
+        if external:
+            self.report.say(
+                ngettext(
+                    "%(count)d image from another site was not kept: add it to the media library "
+                    "and insert it from there.",
+                    "%(count)d images from other sites were not kept: add them to the media "
+                    "library and insert them from there.",
+                    external,
+                )
+                % {"count": external}
+            )
+        if len(images) - external:
+            self.report.say(
+                ngettext(
+                    "%(count)d image of the page was not kept: add it to the media library and "
+                    "insert it from there.",
+                    "%(count)d images of the page were not kept: add them to the media library "
+                    "and insert them from there.",
+                    len(images) - external,
+                )
+                % {"count": len(images) - external}
+            )
+
+    def _end_block(self):
+        if self.current is not None and _text(self.current.segments):
+            self.blocks.append(self.current)
+        self.current = None
+
+    def _start_block(self, kind, **fields):
+        self._end_block()
+        self.current = Block(kind, **fields)
+
+    def _add(self, text, marks):
+        if not text:
+            return
+        if self.current is None:
+            self.current = Block("p")
+        text = re.sub(r"\s+", " ", text)
+        self.current.segments.append(Segment(text, marks.bold, marks.italic, marks.href))
+
+    def _walk(self, element, marks):
+        tag = element.tag
+        if not isinstance(tag, str) or tag in HTML_SKIPPED_TAGS or tag in HTML_EMBEDS:
+            return
+        if tag == "table":
+            self._end_block()
+            self.blocks.append(Block("table", rows=self._rows(element)))
+            return
+        marks = self._marks(element, marks)
+        if re.fullmatch(r"h[1-6]", tag):
+            self._start_block("h", level=int(tag[1]))
+        elif tag == "li":
+            ordered = self.list_stack[-1] if self.list_stack else False
+            self._start_block("li", level=max(len(self.list_stack) - 1, 0), ordered=ordered)
+        elif tag in HTML_LIST_TAGS:
+            self._end_block()
+            self.list_stack.append(tag == "ol")
+        elif tag in BLOCK_TAGS and not (self.current is not None and self.current.kind == "li"):
+            self._end_block()
+        elif tag in BLOCK_TAGS and self.current is not None and self.current.segments:
+            self._add(" ", Segment(""))  # a paragraph inside a list item: on the same line
+        if tag == "br":
+            if self.current is None:
+                self.current = Block("p")
+            self.current.segments.append(Segment("\n"))
+        self._add(element.text, marks)
+        for child in element:
+            self._walk(child, marks)
+            self._add(child.tail, marks)
+        if tag in HTML_LIST_TAGS:
+            self._end_block()
+            self.list_stack.pop()
+        elif tag in BLOCK_TAGS and (
+            tag == "li" or not (self.current and self.current.kind == "li")
+        ):
+            self._end_block()
+
+    def _marks(self, element, marks):
+        tag = element.tag
+        bold = marks.bold or tag in ("b", "strong")
+        italic = marks.italic or tag in ("i", "em")
+        href = marks.href
+        if tag == "a" and element.get("href") is not None:
+            href = _kept_href(element.get("href"))
+            if href is None and not element.get("href", "").startswith("#"):
+                self.links_not_kept += 1
+        return Segment("", bold, italic, href)
+
+    def _rows(self, table):
+        rows = []
+        for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+            row = []
+            for cell in tr.xpath("./td | ./th"):
+                span = cell.get("colspan", "1")
+                span = min(int(span), 50) if span.isdigit() and int(span) > 0 else 1
+                reader = _HtmlReader(self.report)
+                reader._walk(cell, Segment(""))
+                reader._end_block()
+                self.links_not_kept += reader.links_not_kept
+                paragraphs = []
+                for block in reader.blocks:
+                    if block.kind == "table":  # a table in a cell: its words, row by row
+                        paragraphs += [p for r in block.rows for _span, c in r for p in c]
+                    else:
+                        paragraphs.append(block.segments)
+                row.append((span, paragraphs))
+            if row:
+                rows.append(row)
+        return rows
 
 
 # Suggested links ------------------------------------------------------------------------------
@@ -480,13 +1278,34 @@ def _unique_filename(filename):
     return name
 
 
-@transaction.atomic
-def import_news_draft(data, filename, user=None):
-    """Keep the document as a SourceDocument and make a draft news item from it.
+STRUCTURED_EXTENSIONS = [".html", ".htm", ".docx"]
+# Each picture is decoded and re-encoded in the request: a document's pictures are capped.
+MAX_IMPORTED_PICTURES = 30
 
-    Returns the item and the Suggestions its links were set from. Raises DocumentError, with
-    nothing saved, for a document that cannot be read or was imported before.
+
+class ImportedDraft(NamedTuple):
+    item: NewsItem
+    suggestions: Suggestions
+    report: list[str]  # what the document had that the draft does not keep, in sentences
+
+
+def import_news_draft(data, filename, user=None):
+    """Keep the document as a SourceDocument and make a draft news item from it; a .docx or
+    web page keeps its structure, and a .docx's pictures go to the media library.
+
+    Returns an ImportedDraft. Raises DocumentError, with nothing saved (no row, no stored
+    file), for a document that cannot be read or was imported before.
     """
+    stored_files = []
+    try:
+        with transaction.atomic():
+            return _import_news_draft(data, filename, user, stored_files)
+    except BaseException:
+        delete_quietly(stored_files)
+        raise
+
+
+def _import_news_draft(data, filename, user, stored_files):
     text = read_document(data, filename)
     sha256 = hashlib.sha256(text.encode()).hexdigest()
     if existing := SourceDocument.objects.filter(sha256=sha256).first():
@@ -497,23 +1316,37 @@ def import_news_draft(data, filename, user=None):
             )
             % {"title": existing.title, "file": existing.filename}
         )
-    news = parse_news(text)
-    suggestions = suggest_links("\n\n".join([news.title, news.body]))
+    structured = Path(filename).suffix.lower() in STRUCTURED_EXTENSIONS
+    if structured:
+        news = parse_structured(data, filename)
+        title, date, summary, words, report = (
+            news.title, news.date, news.summary, news.text, list(news.report)
+        )  # fmt: skip
+    else:
+        news = parse_news(text)
+        title, date, summary, words, report = (
+            news.title, news.date, news.summary, "\n\n".join([news.title, news.body]), []
+        )  # fmt: skip
+    suggestions = suggest_links(words)
 
     document = SourceDocument.objects.create(
-        title=news.title,
-        slug=_unique_slug(SourceDocument, news.title),
+        title=title,
+        slug=_unique_slug(SourceDocument, title),
         kind=SourceDocument.Kind.NEWS,
         filename=_unique_filename(filename),
         text=text,
         sha256=sha256,
     )
+    if structured:
+        body = _stored_body(news, filename, user, report, stored_files)
+    else:
+        body = paragraphs_to_html(news.body)
     item = NewsItem(
-        title=news.title,
-        slug=_unique_slug(NewsItem, news.title),
-        date=news.date,
-        summary=news.summary,
-        body=paragraphs_to_html(news.body),
+        title=title,
+        slug=_unique_slug(NewsItem, title),
+        date=date,
+        summary=summary,
+        body=body,
         source=document,
         status=Status.DRAFT,
     )
@@ -524,4 +1357,96 @@ def import_news_draft(data, filename, user=None):
     item.countries.set(suggestions.countries)
     item.programmes.set(suggestions.programmes)
     item.thematic_areas.set(suggestions.thematic_areas)
-    return item, suggestions
+    return ImportedDraft(item, suggestions, report)
+
+
+def _stored_body(news, filename, user, report, stored_files):
+    """The body as the rich text stores it, each picture a library image in its place.
+
+    The rich text refuses to store an image without alt text, and an imported picture has
+    none yet: it is stored with a stand-in, emptied after. The editor must describe it before
+    the draft can be saved again.
+    """
+    images = {}
+    for number, (key, picture) in enumerate(news.pictures.items(), start=1):
+        if number > MAX_IMPORTED_PICTURES:
+            report.append(
+                _("Only the first %(count)d pictures of the document were added.")
+                % {"count": MAX_IMPORTED_PICTURES}
+            )
+            break
+        if image := _library_image(picture, filename, number, user, report, stored_files):
+            images[key] = image
+    root = lxml.html.fragment_fromstring(news.body or "", create_parent="div")
+    for img in list(root.iter("img")):
+        image = images.get(img.attrib.pop("data-import", ""))
+        if image is None:
+            img.getparent().drop_tree()
+        else:
+            # In the order the editor writes them: a re-save is no change.
+            img.set("src", image.file.url)
+            img.set("alt", NO_ALT_YET)
+            img.set("data-file", str(image.pk))
+    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    try:
+        body = to_storage(html, translation.get_language())
+    except ValidationError as error:
+        raise DocumentError(" ".join(error.messages)) from None
+    if images:
+        report.insert(
+            0,
+            ngettext(
+                "%(count)d image was added to the media library without alt text: describe it "
+                "(in the library, or in the text’s image dialog) before the draft can be saved "
+                "again or submitted.",
+                "%(count)d images were added to the media library without alt text: describe "
+                "them (in the library, or in the text’s image dialog) before the draft can be "
+                "saved again or submitted.",
+                len(images),
+            )
+            % {"count": len(images)},
+        )
+    return body.replace(f'alt="{NO_ALT_YET}"', 'alt=""')
+
+
+def _library_image(picture, filename, number, user, report, stored_files):
+    """A picture of the document as a new library image, checked and stored as an upload
+    is; None (and a sentence in the report) if the library refuses it."""
+    stem = Path(filename).stem
+    upload = SimpleUploadedFile(
+        f"{slugify(stem) or 'document'}-{number}{Path(picture.name).suffix}", picture.content
+    )
+    try:
+        validate_image_upload(upload)
+    except ValidationError as error:
+        report.append(
+            _("Picture %(number)d of the document was not added: %(reason)s")
+            % {"number": number, "reason": " ".join(error.messages)}
+        )
+        return None
+    try:
+        clean_copy = without_metadata(upload)
+    except (OSError, ValueError, SyntaxError):  # what Pillow's decoders raise for bad data
+        report.append(
+            _("Picture %(number)d of the document was not added: %(reason)s")
+            % {"number": number, "reason": DAMAGED}
+        )
+        return None
+    image = Image(
+        file=clean_copy,
+        title=f"{stem.replace('-', ' ').replace('_', ' ')} {number}"[:200],
+        uploaded_by=user,
+    )
+    try:
+        store_original(image.file)
+    except ImageNotStored:
+        raise DocumentError(
+            _(
+                "The document’s pictures could not be stored: the file storage is unreachable. "
+                "Nothing was saved; try again later."
+            )
+        ) from None
+    stored_files.append((image.file.storage, image.file.name))
+    image.save()
+    renditions_needed(image)
+    return image

@@ -5,21 +5,30 @@ import io
 import zipfile
 
 import docx
+import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
 
+from editorial.richtext import to_storage
+from images.models import Image
 from news.importer import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
     import_news_draft,
     parse_news,
+    parse_structured,
     read_document,
     suggest_links,
 )
 from news.models import NewsItem
+from programmes.models import Programme
 from sources.models import SourceDocument
+from tests import docx_documents
+from tests.xss_payloads import PAYLOADS
 from unodc_site.seed import DOCUMENTS_DIR
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +276,7 @@ def test_a_bad_document_is_refused_with_a_reason_and_nothing_is_saved(
 
 def test_import_makes_a_linked_draft_and_keeps_the_document(seeded):
     data = RUSSIAN_NEWS.encode()
-    item, suggestions = import_news_draft(data, "press-release.txt")
+    item, suggestions, _report = import_news_draft(data, "press-release.txt")
 
     document = item.source
     assert (document.kind, document.filename, document.text) == (
@@ -287,8 +296,8 @@ def test_import_makes_a_linked_draft_and_keeps_the_document(seeded):
 
 
 def test_same_title_and_file_name_get_their_own_slug_and_name(seeded):
-    first, _ = import_news_draft(b"Seizure in Osh\n\nOfficers seized heroin.", "seizure.txt")
-    second, _ = import_news_draft(b"Seizure in Osh\n\nOfficers seized opium.", "seizure.txt")
+    first, *_ = import_news_draft(b"Seizure in Osh\n\nOfficers seized heroin.", "seizure.txt")
+    second, *_ = import_news_draft(b"Seizure in Osh\n\nOfficers seized opium.", "seizure.txt")
     assert (first.slug, second.slug) == ("seizure-in-osh", "seizure-in-osh-2")
     assert (first.source.filename, second.source.filename) == ("seizure.txt", "seizure-2.txt")
 
@@ -384,3 +393,199 @@ def test_imported_draft_is_not_public(editor_client, seeded):
     assert item.status == NewsItem.Status.DRAFT
     assert editor_client.get(f"/en/news/{item.slug}/").status_code == 404
     assert item.title not in editor_client.get("/en/news/").text
+
+
+# Structured import: Word and web pages ---------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media):
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+
+
+def test_a_word_press_release_keeps_its_structure_and_its_picture(seeded, media, editor):
+    programme = Programme.objects.get(slug="programme-for-central-asia-2015-2019")
+    images_before = Image.objects.count()
+
+    item, _suggestions, report = import_news_draft(
+        docx_documents.press_release(), "press-release.docx", user=editor
+    )
+
+    assert item.title == "Border officers of Central Asia trained in Almaty"
+    assert item.date == datetime.date(2021, 3, 12)
+    assert item.summary == (
+        "Officers from five countries met in Almaty with UNODC under the Programme for "
+        "Central Asia."
+    )
+    body = item.body
+    assert body.startswith("<p>Officers from <strong>five countries</strong> met in <em>Almaty")
+    assert "TASHKENT" not in body
+    assert '<a href="https://www.unodc.org/">UNODC</a>' in body
+    assert f'data-ref="programmes.programme:{programme.pk}"' in body
+    assert "<h2>What the officers agreed</h2>" in body
+    assert "<ul><li><p>Joint patrols on the border</p></li><li><p>Shared training" in body
+    assert "<ol><li><p>Sign the plan</p></li><li><p>Report in a year</p></li></ol>" in body
+    assert "<tr><th><p>Country</p></th><th><p>Officers</p></th><th><p>Posts</p></th></tr>" in body
+    assert "<td><p>Kazakhstan</p></td>" in body
+    assert Image.objects.count() == images_before + 1
+    image = Image.objects.latest("pk")
+    assert (image.alt_text, image.title, image.uploaded_by) == ("", "press release 1", editor)
+    assert f'<figure><img src="{image.file.url}" alt="" data-file="{image.pk}"></figure>' in body
+    assert body.index("data-file") > body.index("</table>")
+    assert body.endswith("<p>The training ends on Friday.</p>")
+    assert "without alt text" in report[0]
+
+
+def test_an_imported_picture_is_stored_without_its_metadata(seeded, media):
+    item, *_ = import_news_draft(docx_documents.press_release(), "release.docx")
+    image = Image.objects.get(pk=int(item.body.split('data-file="')[1].split('"')[0]))
+    with PILImage.open(image.file.path) as stored:
+        assert stored.format == "PNG"
+        assert stored.size == (60, 40)
+        assert not stored.info.get("exif")
+
+
+def test_a_picture_the_library_refuses_is_left_out_and_reported(seeded, media, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 10
+    item, _suggestions, report = import_news_draft(docx_documents.press_release(), "r.docx")
+    assert "<img" not in item.body
+    assert Image.objects.count() == 0
+    assert any(line.startswith("Picture 1 of the document was not added") for line in report)
+
+
+def test_an_imported_picture_must_be_described_before_the_text_is_saved_again(seeded, media):
+    item, *_ = import_news_draft(docx_documents.press_release(), "release.docx")
+    with pytest.raises(ValidationError, match="has no alt text"):
+        to_storage(item.body, "en")
+    image = Image.objects.get()
+    image.alt_text_en = "Officers at a border post"
+    image.save()
+    assert 'alt="Officers at a border post"' in to_storage(item.body, "en")
+
+
+@pytest.mark.parametrize(
+    ("dateline", "date"),
+    [
+        ("TASHKENT (Uzbekistan), 12 March 2021 – ", datetime.date(2021, 3, 12)),
+        ("VIENNA, 8 May 2015 (UN Information Service) - ", datetime.date(2015, 5, 8)),
+        ("NEW YORK, June 3, 2019 — ", datetime.date(2019, 6, 3)),
+        ("ТАШКЕНТ (Узбекистан), 12 марта 2021 года – ", datetime.date(2021, 3, 12)),
+        ("Бишкек, 3 июня 2019 г. - ", datetime.date(2019, 6, 3)),
+    ],
+)
+def test_a_un_dateline_gives_the_date_and_leaves_the_text(dateline, date):
+    data = docx_documents.saved(
+        docx_documents.simple(dateline + "Officers seized heroin.", "They were trained.")
+    )
+    news = parse_structured(data, "seizure.docx")
+    assert news.date == date
+    assert news.summary == "Officers seized heroin."
+    assert news.body == "<p>Officers seized heroin.</p><p>They were trained.</p>"
+
+
+@pytest.mark.parametrize(
+    "first_paragraph",
+    [
+        "TASHKENT, 31 February 2021 – Officers seized heroin.",
+        "In 2018, officers seized heroin.",
+        "Officers, 12 March 2021 and later, seized heroin.",  # no dash: not a dateline
+    ],
+)
+def test_no_date_is_taken_where_the_dateline_states_no_real_one(first_paragraph):
+    data = docx_documents.saved(docx_documents.simple(first_paragraph))
+    news = parse_structured(data, "seizure.docx")
+    assert news.date is None
+    assert news.body == f"<p>{first_paragraph}</p>"
+
+
+PAGE = b"""<!DOCTYPE html><html><head><title>UNODC</title><style>p { color: red }</style>
+<script>alert("x")</script></head><body><nav><a href="/">Home</a></nav>
+<h1>Border officers trained in Almaty</h1>
+<p>VIENNA, 8 May 2015 (UN Information Service) - Officers from <b>five</b> countries met
+at <a href="https://www.unodc.org/centralasia/">the office</a>.</p>
+<img src="https://cdn.example.org/photo.jpg" alt="Officers">
+<h3>Agreed</h3><ul><li>Joint patrols</li><li>Training <i>centres</i></li></ul>
+<ol><li>Sign</li></ol><h4>Figures</h4>
+<table><tr><td>Country</td><td>Officers</td></tr><tr><td>Kazakhstan</td><td>40</td></tr></table>
+<p onclick="steal()">Read <a href="javascript:steal()">this</a>.</p></body></html>"""
+
+
+def test_a_web_page_keeps_headings_lists_tables_and_links_and_reports_what_it_drops(seeded):
+    item, _suggestions, report = import_news_draft(PAGE, "story.html")
+    assert item.title == "Border officers trained in Almaty"
+    assert item.date == datetime.date(2015, 5, 8)
+    assert item.body == (
+        '<p>Officers from <strong>five</strong> countries met at <a href="https://www.unodc.org'
+        '/centralasia/">the office</a>.</p><h2>Agreed</h2><ul><li><p>Joint patrols</p></li>'
+        "<li><p>Training <em>centres</em></p></li></ul><ol><li><p>Sign</p></li></ol>"
+        "<h3>Figures</h3><table><tbody><tr><th><p>Country</p></th><th><p>Officers</p></th></tr>"
+        "<tr><td><p>Kazakhstan</p></td><td><p>40</p></td></tr></tbody></table>"
+        "<p>Read this.</p>"
+    )
+    assert "alert" not in item.body and "steal" not in item.body
+    assert report[0] == "Not kept from the document: scripts, styles."
+    assert "1 image from another site was not kept" in report[1]
+    assert "1 link was not kept" in report[2]
+
+
+def test_a_word_comment_tracked_changes_and_colours_are_reported():
+    document = docx_documents.simple("Officers seized heroin.")
+    paragraph = document.add_paragraph("Kept text")
+    red = paragraph.add_run(" in red")
+    red.font.color.rgb = docx.shared.RGBColor(0xFF, 0, 0)
+    document.add_comment(paragraph.runs, text="Check the figure", author="Reviewer")
+    docx_documents.add_tracked_change(paragraph, inserted=" and added", deleted=" and removed")
+
+    news = parse_structured(docx_documents.saved(document), "seizure.docx")
+
+    assert news.report[0] == "Not kept from the document: comments, colours."
+    assert news.report[1].startswith("The document has tracked changes")
+    assert "<p>Kept text in red and added</p>" in news.body
+    assert "removed" not in news.body
+
+
+def test_a_plain_word_document_reports_nothing():
+    data = docx_documents.saved(docx_documents.simple("Officers seized heroin."))
+    assert parse_structured(data, "seizure.docx").report == []
+
+
+def test_a_failure_after_the_pictures_are_stored_saves_nothing(seeded, media, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(NewsItem, "save", fail)  # after the picture is in the library
+    before = counts(), Image.objects.count()
+    with pytest.raises(RuntimeError):
+        import_news_draft(docx_documents.press_release(), "press-release.docx")
+    assert (counts(), Image.objects.count()) == before
+    assert stored_files(media) == []
+
+
+def test_editor_uploads_a_press_release_and_reads_what_was_not_kept(editor_client, seeded, media):
+    response = upload(editor_client, docx_documents.press_release(), "press-release.docx")
+
+    item = NewsItem.objects.get(title="Border officers of Central Asia trained in Almaty")
+    assert response["Location"] == f"/admin/news/newsitem/{item.pk}/change/"
+    page = editor_client.get(response["Location"])
+    assert "is now the draft" in page.text
+    assert "1 image was added to the media library without alt text" in page.text
+    assert Image.objects.get().uploaded_by.username == "editor"
+
+
+def test_hostile_pages_give_a_clean_draft_body_or_a_sentence():
+    for payload in PAYLOADS:
+        page = f"<h1>T</h1><p>{payload}</p><table><tr><td colspan='{payload}'>{payload}</td></tr>"
+        try:
+            news = parse_structured(f"{page}</table><ul><li>{payload}</li></ul>".encode(), "a.html")
+        except DocumentError:
+            continue
+        stored = lxml.html.fragment_fromstring(to_storage(news.body, "en"), create_parent="div")
+        elements = list(stored.iter())
+        assert not [element for element in elements if element.tag in ("script", "style")]
+        assert not [name for element in elements for name in element.attrib if name[:2] == "on"]
+        assert not [a for a in stored.iter("a") if "script:" in a.get("href", "").lower()]
