@@ -8,10 +8,10 @@ the editor, before anything is written.
 
 import codecs
 import datetime
-import functools
 import gettext
 import hashlib
 import io
+import mimetypes
 import re
 import zipfile
 import zlib
@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
+from xml.parsers.expat import ExpatError
 
 import docx
 import lxml.html
+import mammoth
 import pycountry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,14 +31,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from docx.enum.style import WD_STYLE_TYPE
-from docx.exceptions import InvalidXmlError
+from django.utils.translation import gettext_lazy, ngettext
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.text.hyperlink import Hyperlink
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 from lxml import etree
 
 from editorial.models import Status
@@ -334,25 +330,11 @@ KEPT_SCHEMES = ("http", "https", "mailto")
 # Stands for an imported image's alt text while the body is stored (see _stored_body).
 NO_ALT_YET = "imported-image-without-alt-text"
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NAMESPACES = {
-    "w": W,
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "v": "urn:schemas-microsoft-com:vml",
     "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
 }
-
-
-def _w(name):
-    return f"{{{W}}}{name}"
-
-
-@functools.cache
-def _compiled(query):
-    # python-docx's elements take no namespaces in their own xpath(); a compiled one does.
-    return etree.XPath(query, namespaces=NAMESPACES)
 
 
 @dataclass
@@ -447,12 +429,7 @@ def parse_structured(data, filename):
     if is_page:
         blocks, pictures = _HtmlReader(report).read(_decode(data)), {}
     else:
-        try:
-            blocks, pictures = _DocxReader(docx.Document(io.BytesIO(data)), report).blocks()
-        except (KeyError, IndexError, ValueError, etree.LxmlError, InvalidXmlError):
-            # A value Word would not write (python-docx refuses it): the file was not saved
-            # by Word, or is damaged.
-            raise _damaged_docx() from None
+        blocks, pictures = _read_docx(data, report)
     return _structured_news(blocks, pictures, report, is_page)
 
 
@@ -678,247 +655,123 @@ def _append_text(element, text):
             element.text = (element.text or "") + line
 
 
-# Reading a .docx
+# Reading a .docx: mammoth turns it into HTML, which _HtmlReader reads as a page's.
 
-# A run's pictures: Word's, those of older versions (VML) and those with effects (in an
-# AlternateContent); never those inside a text box, which is not kept.
-PICTURES_OF_RUN = " | ".join(
-    f"{where}[not(ancestor::w:txbxContent)]/{key}"
-    for where, key in [
-        ("./w:drawing//a:blip", "@r:embed"),
-        ("./mc:AlternateContent/mc:Choice/w:drawing//a:blip", "@r:embed"),
-        ("./w:pict//v:imagedata", "@r:id"),
-    ]
+DOCX_STYLE_MAP = """
+p[style-name='Title'] => h1.doc-title:fresh
+p[style-name='Heading 7'] => h6:fresh
+p[style-name='Heading 8'] => h6:fresh
+p[style-name='Heading 9'] => h6:fresh
+"""
+# What the site's styles replace, or the draft cannot hold, in the document's XML.
+DOCX_NOT_KEPT = [
+    (".//w:commentReference | .//w:commentRangeStart", gettext_lazy("comments")),
+    (".//w:footnoteReference | .//w:endnoteReference", gettext_lazy("footnotes and endnotes")),
+    (".//w:txbxContent", gettext_lazy("text boxes")),
+    (
+        ".//w:drawing[not(.//a:blip) and not(.//w:txbxContent)]",
+        gettext_lazy("charts, shapes and diagrams"),
+    ),
+    (".//m:oMath", gettext_lazy("equations")),
+    (".//w:rPr/w:color[not(@w:val='auto')]", gettext_lazy("colours")),
+    (".//w:rPr/w:highlight | .//w:rPr/w:shd", gettext_lazy("highlighting")),
+    (".//w:r/w:rPr/w:rFonts | .//w:r/w:rPr/w:sz", gettext_lazy("fonts and font sizes")),
+    (".//w:rPr/w:u[not(@w:val='none')]", gettext_lazy("underlining")),
+]
+# What mammoth, lxml and zipfile raise for a file python-docx opened but mammoth cannot read.
+DOCX_ERRORS = (
+    LookupError, ValueError, AttributeError, OSError, ExpatError, zlib.error, zipfile.BadZipFile,
+    etree.LxmlError,
+)  # fmt: skip
+OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 )
-HEADING_STYLE = re.compile(r"^heading\s+([1-9])$", re.IGNORECASE)
-LIST_STYLE_DEPTH = re.compile(r"^list\s+(?:bullet|number)\s+([2-9])$", re.IGNORECASE)
-# Run properties that the site's styles replace.
-LOST_RUN_FORMATTING = {
-    ".//w:rPr/w:color[not(@w:val='auto')]": "colours",
-    ".//w:rPr/w:highlight | .//w:rPr/w:shd": "highlighting",
-    ".//w:r/w:rPr/w:rFonts | .//w:r/w:rPr/w:sz": "fonts",
-    ".//w:rPr/w:u[not(@w:val='none')]": "underlining",
-}
 
 
-class _DocxReader:
-    def __init__(self, document, report):
-        self.document = document
-        self.body = document.element.body
-        self.report = report
-        self.pictures = {}
-        self.links_not_kept = 0
-        self.pictures_not_kept = 0
-        self.numbering = self._numbering()
+def _read_docx(data, report):
+    """The blocks and pictures of a .docx, read by mammoth, with what it did not keep reported."""
+    pictures, not_inside = {}, 0
 
-    def blocks(self):
-        blocks = list(self._body_blocks(self.body))
-        self._report()
-        return blocks, self.pictures
-
-    def _xpath(self, element, query):
-        return _compiled(query)(element)
-
-    def _numbering(self):
-        """{(numId, ilvl): True if numbered}, from the numbering part's formats."""
+    def keep_picture(image):
+        nonlocal not_inside
         try:
-            numbering = self.document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
+            with image.open() as file:
+                content = file.read()
+        except (OSError, KeyError, ValueError):  # a linked picture: not inside the document
+            not_inside += 1
             return {}
-        formats = {}
-        abstract = {
-            a.get(_w("abstractNumId")): a for a in self._xpath(numbering, "./w:abstractNum")
-        }
-        for num in self._xpath(numbering, "./w:num"):
-            ids = self._xpath(num, "./w:abstractNumId/@w:val")
-            definition = abstract.get(ids[0]) if ids else None
-            if definition is None:
-                continue
-            for level in self._xpath(definition, "./w:lvl"):
-                number_format = self._xpath(level, "./w:numFmt/@w:val")
-                formats[(num.get(_w("numId")), level.get(_w("ilvl")))] = bool(
-                    number_format and number_format[0] not in ("bullet", "none")
-                )
-        return formats
+        key = f"picture:{len(pictures) + 1}"
+        suffix = mimetypes.guess_extension(image.content_type or "") or ""
+        pictures[key] = Picture(name=f"picture-{len(pictures) + 1}{suffix}", content=content)
+        return {"src": key}
 
-    def _body_blocks(self, container):
-        for child in container:
-            if child.tag == _w("p"):
-                yield from self._paragraph_blocks(child)
-            elif child.tag == _w("tbl"):
-                pictures = []
-                yield Block("table", rows=self._rows(child, pictures))
-                yield from pictures  # a picture in a table comes after it
-            elif child.tag == _w("customXml"):
-                yield from self._body_blocks(child)
-            elif child.tag == _w("sdt"):  # a content control: its content
-                for content in self._xpath(child, "./w:sdtContent"):
-                    yield from self._body_blocks(content)
+    try:
+        data = _reported_and_without_text_boxes(data, report)
+        html = mammoth.convert_to_html(
+            io.BytesIO(data),
+            style_map=DOCX_STYLE_MAP,
+            convert_image=mammoth.images.img_element(keep_picture),
+            transform_document=_without_note_references,
+        ).value  # its messages (unknown styles…) are not for editors
+    except DOCX_ERRORS:
+        raise _damaged_docx() from None
+    if not_inside:
+        report.say(
+            ngettext(
+                "%(count)d picture was not kept: it is not inside the document.",
+                "%(count)d pictures were not kept: they are not inside the document.",
+                not_inside,
+            )
+            % {"count": not_inside}
+        )
+    return _HtmlReader(report, pictures).read(html), pictures
 
-    def _style(self, p):
-        paragraph = Paragraph(p, self.document._body)
-        return paragraph.style
 
-    def _paragraph_kind(self, p):
-        style = self._style(p)
-        name = (style.name or "") if style is not None else ""
-        if name.lower() == "title":
-            return "title", 1, False
-        if match := HEADING_STYLE.match(name):
-            return "h", int(match[1]), False
-        list_properties = self._list_properties(p, style)
-        if list_properties is not None:
-            return "li", *list_properties
-        return "p", 0, False
+def _without_note_references(element):
+    # Without their references, mammoth lists no footnotes or endnotes after the text.
+    children = getattr(element, "children", None)
+    if children is None:
+        return element
+    kept = [
+        _without_note_references(child)
+        for child in children
+        if not isinstance(child, mammoth.documents.NoteReference)
+    ]
+    return element.copy(children=kept)
 
-    def _list_properties(self, p, style):
-        """(depth, ordered) of a list paragraph (its own numbering or its style's), or None."""
-        number_ids = self._xpath(p, "./w:pPr/w:numPr/w:numId/@w:val")
-        levels = self._xpath(p, "./w:pPr/w:numPr/w:ilvl/@w:val")
-        depth_from_style, seen = 0, set()
-        # A style chain is short; a damaged file's may loop (a style based on itself).
-        while not number_ids and style is not None and style.style_id not in seen:
-            seen.add(style.style_id)
-            number_ids = self._xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
-            levels = levels or self._xpath(style.element, "./w:pPr/w:numPr/w:ilvl/@w:val")
-            if match := LIST_STYLE_DEPTH.match(style.name or ""):
-                depth_from_style = int(match[1]) - 1
-            style = style.base_style
-        if not number_ids or number_ids[0] == "0":  # numId 0: numbering taken off
-            return None
-        level = levels[0] if levels else "0"
-        depth = min(int(level), 8) if level.isdigit() and int(level) else depth_from_style
-        return depth, self.numbering.get((number_ids[0], level), False)
 
-    def _paragraph_blocks(self, p):
-        kind, level, ordered = self._paragraph_kind(p)
-        block = Block(kind, level=level, ordered=ordered)
-        for item in self._inline(p, p, None):
-            if isinstance(item, Block):  # a picture: the paragraph goes on after it
-                if block.segments:
-                    yield block
-                    block = Block(kind, level=level, ordered=ordered)
-                yield item
-            else:
-                if kind in ("h", "title"):
-                    item.bold = False  # a heading is bold already
-                block.segments.append(item)
-        if block.segments:
-            yield block
-
-    def _inline(self, p, container, href):
-        """The paragraph's segments and pictures, in order, tracked changes accepted."""
-        for child in container:
-            tag = child.tag
-            if tag == _w("r"):
-                yield from self._run(p, child, href)
-            elif tag == _w("hyperlink"):
-                try:
-                    address = Hyperlink(child, self.document).url
-                except KeyError:  # a relationship the document does not have
-                    address = ""
-                # Only an address counts: a link to a place in the document has none.
-                kept = _kept_href(address) if child.get(qn("r:id")) else None
-                if kept is None and child.get(qn("r:id")):
-                    self.links_not_kept += 1
-                yield from self._inline(p, child, kept)
-            elif tag in (_w(n) for n in ("ins", "moveTo", "smartTag", "customXml", "fldSimple")):
-                yield from self._inline(p, child, href)
-            elif tag == _w("sdt"):
-                for content in self._xpath(child, "./w:sdtContent"):
-                    yield from self._inline(p, content, href)
-
-    def _run(self, p, r, href):
-        run = Run(r, None)
-        for key in self._xpath(r, PICTURES_OF_RUN):
-            if picture := self._picture(key):
-                yield picture
-        text = run.text
-        if text:
-            style = self._character_style(r)
-            bold = run.bold if run.bold is not None else bool(style and style.font.bold)
-            italic = run.italic if run.italic is not None else bool(style and style.font.italic)
-            yield Segment(text.replace("\t", " "), bool(bold), bool(italic), href)
-
-    def _character_style(self, r):
-        ids = self._xpath(r, "./w:rPr/w:rStyle/@w:val")
-        return self.document.part.get_style(ids[0], WD_STYLE_TYPE.CHARACTER) if ids else None
-
-    def _picture(self, key):
-        part = self.document.part.related_parts.get(key)
-        if part is None:
-            self.pictures_not_kept += 1
-            return None
-        name = f"picture-{len(self.pictures) + 1}{Path(str(part.partname)).suffix}"
-        if key not in self.pictures:
-            self.pictures[key] = Picture(name=name, content=part.blob)
-        return Block("picture", picture=key)
-
-    def _rows(self, table, pictures):
-        rows = []
-        for tr in self._xpath(table, "./w:tr"):
-            row = []
-            for tc in self._xpath(tr, "./w:tc"):
-                spans = self._xpath(tc, "./w:tcPr/w:gridSpan/@w:val")
-                span = min(int(spans[0]), 50) if spans and spans[0].isdigit() else 1
-                continued = self._xpath(tc, "./w:tcPr/w:vMerge[not(@w:val='restart')]")
-                row.append((span, [] if continued else self._cell(tc, pictures)))
-            rows.append(row)
-        return rows
-
-    def _cell(self, tc, pictures):
-        paragraphs = []
-        for p in self._xpath(tc, ".//w:p[not(ancestor::w:txbxContent)]"):
-            segments = []
-            for item in self._inline(p, p, None):
-                if isinstance(item, Block):
-                    pictures.append(item)
-                else:
-                    segments.append(item)
-            if _text(segments):
-                paragraphs.append(segments)
-        return paragraphs
-
-    def _report(self):
-        body, report = self.body, self.report
-        if self._xpath(body, ".//w:commentReference | .//w:commentRangeStart"):
-            report.lose(_("comments"))
-        if self._xpath(body, ".//w:footnoteReference | .//w:endnoteReference"):
-            report.lose(_("footnotes and endnotes"))
-        if self._xpath(body, ".//w:txbxContent"):
-            report.lose(_("text boxes"))
-        drawings = self._xpath(body, ".//w:drawing[not(.//a:blip) and not(.//w:txbxContent)]")
-        if drawings:
-            report.lose(_("charts, shapes and diagrams"))
-        if self._xpath(body, ".//m:oMath"):
-            report.lose(_("equations"))
-        names = {
-            "colours": _("colours"),
-            "highlighting": _("highlighting"),
-            "fonts": _("fonts and font sizes"),
-            "underlining": _("underlining"),
-        }
-        for query, name in LOST_RUN_FORMATTING.items():
-            if self._xpath(body, query):
-                report.lose(names[name])
-        if self._xpath(body, ".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo"):
+def _reported_and_without_text_boxes(data, report):
+    """The .docx without its text boxes (mammoth would put their words after their paragraph:
+    a pull quote twice), having reported what its main part has that the draft does not keep."""
+    parser = etree.XMLParser(resolve_entities=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        relationships = etree.fromstring(archive.read("_rels/.rels"), parser)
+        targets = [r.get("Target") for r in relationships if r.get("Type") == OFFICE_DOCUMENT]
+        name = targets[0].lstrip("/")
+        body = etree.fromstring(archive.read(name), parser)
+        for query, noun in DOCX_NOT_KEPT:
+            if body.xpath(query, namespaces=NAMESPACES):
+                report.lose(str(noun))
+        if body.xpath(".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo", namespaces=NAMESPACES):
             report.say(
                 _(
                     "The document has tracked changes: the draft has them accepted (insertions "
                     "kept, deletions left out). Check the text."
                 )
             )
-        linked = len(self._xpath(body, ".//a:blip[@r:link and not(@r:embed)]"))
-        if linked + self.pictures_not_kept:
-            report.say(
-                ngettext(
-                    "%(count)d picture was not kept: it is not inside the document.",
-                    "%(count)d pictures were not kept: they are not inside the document.",
-                    linked + self.pictures_not_kept,
-                )
-                % {"count": linked + self.pictures_not_kept}
-            )
-        _report_links(report, self.links_not_kept)
+        boxes = body.xpath(".//w:txbxContent", namespaces=NAMESPACES)
+        if not boxes:
+            return data
+        for box in boxes:
+            box.getparent().remove(box)
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as copy:
+            for member in archive.infolist():
+                content = archive.read(member)
+                if member.filename == name:
+                    content = etree.tostring(body, xml_declaration=True, encoding="UTF-8")
+                copy.writestr(member, content)
+    return output.getvalue()
 
 
 def _report_links(report, count):
@@ -941,8 +794,12 @@ HTML_LIST_TAGS = {"ul", "ol"}
 
 
 class _HtmlReader:
-    def __init__(self, report):
+    """A web page's blocks; or a .docx's, from mammoth's HTML: then `pictures` holds the
+    document's pictures by the src mammoth gave them, and the page's own report is not made."""
+
+    def __init__(self, report, pictures=None):
         self.report = report
+        self.pictures = pictures
         self.blocks = []
         self.current = None
         self.list_stack = []  # the open lists' "ordered"
@@ -954,7 +811,8 @@ class _HtmlReader:
             root = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
         except etree.ParserError:
             return []
-        self._report_page(root)
+        if self.pictures is None:
+            self._report_page(root)
         self._walk(root, Segment(""))
         self._end_block()
         _report_links(self.report, self.links_not_kept)
@@ -1012,7 +870,11 @@ class _HtmlReader:
         if self.current is None:
             self.current = Block("p")
         text = re.sub(r"\s+", " ", text)
-        self.current.segments.append(Segment(text, marks.bold, marks.italic, marks.href))
+        # A Word heading is bold already: its bold is the heading's own.
+        bold = marks.bold and not (
+            self.pictures is not None and self.current.kind in ("h", "title")
+        )
+        self.current.segments.append(Segment(text, bold, marks.italic, marks.href))
 
     def _walk(self, element, marks):
         tag = element.tag
@@ -1020,10 +882,17 @@ class _HtmlReader:
             return
         if tag == "table":
             self._end_block()
-            self.blocks.append(Block("table", rows=self._rows(element)))
+            pictures = []
+            self.blocks.append(Block("table", rows=self._rows(element, pictures)))
+            self.blocks += pictures  # a picture in a table comes after it
+            return
+        if tag == "img" and self.pictures and element.get("src") in self.pictures:
+            self._picture(element.get("src"))
             return
         marks = self._marks(element, marks)
-        if re.fullmatch(r"h[1-6]", tag):
+        if tag == "h1" and self.pictures is not None and "doc-title" in element.classes:
+            self._start_block("title", level=1)
+        elif re.fullmatch(r"h[1-6]", tag):
             self._start_block("h", level=int(tag[1]))
         elif tag == "li":
             ordered = self.list_stack[-1] if self.list_stack else False
@@ -1051,6 +920,14 @@ class _HtmlReader:
         ):
             self._end_block()
 
+    def _picture(self, key):
+        """The picture in its place: the block around it goes on after it."""
+        around = self.current
+        self._end_block()
+        self.blocks.append(Block("picture", picture=key))
+        if around is not None:
+            self.current = Block(around.kind, level=around.level, ordered=around.ordered)
+
     def _marks(self, element, marks):
         tag = element.tag
         bold = marks.bold or tag in ("b", "strong")
@@ -1062,14 +939,18 @@ class _HtmlReader:
                 self.links_not_kept += 1
         return Segment("", bold, italic, href)
 
-    def _rows(self, table):
+    def _rows(self, table, pictures):
         rows = []
+        covered = {}  # column: how many more rows a cell above spans (rowspan) over it
         for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
             row = []
             for cell in tr.xpath("./td | ./th"):
-                span = cell.get("colspan", "1")
-                span = min(int(span), 50) if span.isdigit() and int(span) > 0 else 1
-                reader = _HtmlReader(self.report)
+                self._covered_cells(row, covered)
+                span = _span(cell, "colspan", 50)
+                rows_spanned = _span(cell, "rowspan", 1000)
+                for column in range(len(row), len(row) + span):
+                    covered[column] = rows_spanned - 1
+                reader = _HtmlReader(self.report, self.pictures)
                 reader._walk(cell, Segment(""))
                 reader._end_block()
                 self.links_not_kept += reader.links_not_kept
@@ -1077,12 +958,29 @@ class _HtmlReader:
                 for block in reader.blocks:
                     if block.kind == "table":  # a table in a cell: its words, row by row
                         paragraphs += [p for r in block.rows for _span, c in r for p in c]
+                    elif block.kind == "picture":
+                        pictures.append(block)
                     else:
                         paragraphs.append(block.segments)
                 row.append((span, paragraphs))
+                row += [None] * (span - 1)  # the columns it spans, counted until the row ends
+            self._covered_cells(row, covered)
+            row = [cell for cell in row if cell is not None]
             if row:
                 rows.append(row)
         return rows
+
+    @staticmethod
+    def _covered_cells(row, covered):
+        """An empty cell where a cell of a row above spans down (as Word shows a merged cell)."""
+        while covered.get(len(row), 0) > 0:
+            covered[len(row)] -= 1
+            row.append((1, []))
+
+
+def _span(cell, attribute, most):
+    span = cell.get(attribute, "1")
+    return min(int(span), most) if span.isdigit() and int(span) > 0 else 1
 
 
 # Suggested links ------------------------------------------------------------------------------
