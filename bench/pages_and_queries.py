@@ -51,6 +51,7 @@ NEWS_TABLES = re.compile(r'\bnews_newsitem(_\w+)?"?\b')
 SEQ_SCAN_ON_NEWS = re.compile(r"Seq Scan on news_newsitem\b")
 COUNTRY = "kazakhstan"
 YEAR = 2015
+REPORT = "annual-report-2018"  # the seeded publication
 THEME = "drugs"
 SEARCH_WORDS = "heroin border"
 
@@ -106,6 +107,8 @@ def pages(programme):
         ("news list filtered", f"/en/news/?{filtered}"),
         ("news list deepest", f"/en/news/?page={deepest_news_page()}"),
         ("news detail", f"/en/news/{detail.slug}/"),
+        ("publication list", "/en/publications/"),
+        ("publication detail", f"/en/publications/{REPORT}/"),
         ("programme detail", f"/en/programmes/{programme}/"),
         ("country detail", f"/en/countries/{COUNTRY}/"),
         ("search", f"/en/search/?{urlencode({'q': SEARCH_WORDS})}"),
