@@ -44,6 +44,7 @@ from news.filters import NewsFilter
 from news.models import NewsItem
 from pages.models import Page
 from programmes.models import Country, Office, Programme, ThematicArea, public_links
+from publications.filters import PublicationFilter
 from publications.models import Publication, attach_files
 from sources.models import SourceDocument
 
@@ -51,8 +52,9 @@ CACHE_SECONDS = 60
 # A page's path: up to three slugs (pages/converters.py).
 PAGE_PATH = r"[-\w]+(?:/[-\w]+){0,2}"
 
-# The news list's "year" offers the years that have news: tell the schema these are integers.
+# The lists' "year" offers the years that have items: tell the schema these are integers.
 extend_schema_field(OpenApiTypes.INT)(NewsFilter.base_filters["year"])
+extend_schema_field(OpenApiTypes.INT)(PublicationFilter.base_filters["year"])
 
 LANG_PARAMETER = OpenApiParameter(
     "lang",
@@ -73,6 +75,19 @@ NEWS_FILTERS = [
     OpenApiParameter("programme", str, description="A published programme's slug."),
     OpenApiParameter("theme", str, description="A thematic area's slug, for example drugs."),
     OpenApiParameter("year", int, description="A year that has news, for example 2015."),
+]
+PUBLICATION_FILTERS = [
+    OpenApiParameter(
+        "q",
+        str,
+        description="Words to search for in the publications and their files' text.",
+    ),
+    OpenApiParameter("country", str, description="A country's slug, for example kazakhstan."),
+    OpenApiParameter("theme", str, description="A thematic area's slug, for example drugs."),
+    OpenApiParameter("year", int, description="A year that has publications."),
+    OpenApiParameter(
+        "language", str, enum=["en", "ru"], description="Only those with a file in it."
+    ),
 ]
 
 
@@ -222,9 +237,15 @@ class PageViewSet(PublicViewSet):
         return page
 
 
-@described("published publications, newest first (undated last)", "published publication")
+@described(
+    "published publications, newest first (undated last), filtered as on the publications page",
+    "published publication",
+    PUBLICATION_FILTERS,
+)
 class PublicationViewSet(PublicViewSet):
     serializer_class = PublicationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PublicationFilter
 
     def get_serializer_class(self):
         # One record also gives its files' text (for search engines and readers alike).

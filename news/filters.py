@@ -1,4 +1,3 @@
-import django_filters
 from django import forms
 from django.db.models import CharField, F, Max, Min, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from editorial.changes import kept_until_content_changes
 from news.models import NewsItem
 from programmes.filters import (
+    WordsFilterSet,
     country_filter,
     programme_filter,
     theme_filter,
@@ -81,12 +81,9 @@ class NewsFilterForm(forms.Form):
     default_renderer = Jinja2()  # one for the process: it keeps its compiled templates
 
 
-class NewsFilter(django_filters.FilterSet):
+class NewsFilter(WordsFilterSet):
     """The filters of the public news list; their names are the query-string parameters."""
 
-    q = django_filters.CharFilter(
-        label=_("Words"), method="filter_words", max_length=200, widget=forms.SearchInput
-    )
     country = country_filter()
     programme = programme_filter()
     theme = theme_filter()
@@ -106,15 +103,6 @@ class NewsFilter(django_filters.FilterSet):
         for name in ["country", "programme", "theme", "year"]:
             self.filters[name].extra["choices"] = lambda name=name: choices()[name]
 
-    def filter_queryset(self, queryset):
-        # The words last: search() ranks the newest matches among what the other filters
-        # leave, not among all matches of the words.
-        data = dict(self.form.cleaned_data)
-        words = data.pop("q", "")
-        for name, value in data.items():
-            queryset = self.filters[name].filter(queryset, value)
-        return self.filters["q"].filter(queryset, words)
-
     def choice_label(self, name, value):
         """The name shown for a filter's value (a country's name for its slug)."""
         field = self.form.fields[name]
@@ -124,7 +112,3 @@ class NewsFilter(django_filters.FilterSet):
         model = NewsItem
         fields = ["q", "country", "programme", "theme", "year"]
         form = NewsFilterForm
-
-    def filter_words(self, queryset, name, value):
-        """The site search's match, most relevant first; the other filters narrow it further."""
-        return queryset.search(value)

@@ -1,8 +1,29 @@
-"""The filters every public list offers (news, publications): by country, programme, thematic
-area and year. Each list gives their choices."""
+"""The filters every public list offers (news, publications): words, and by country,
+programme, thematic area and year. Each list gives their choices."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+
+class WordsFilterSet(django_filters.FilterSet):
+    """A list's filters with `q`, the site search's words: applied last, so that search() ranks
+    the newest matches among what the other filters leave, not among all matches."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"), method="filter_words", max_length=200, widget=forms.SearchInput
+    )
+
+    def filter_queryset(self, queryset):
+        data = dict(self.form.cleaned_data)
+        words = data.pop("q", "")
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, words)
+
+    def filter_words(self, queryset, name, value):
+        """The site search's match, most relevant first; the other filters narrow it further."""
+        return queryset.search(value)
 
 
 def country_filter():

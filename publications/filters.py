@@ -4,7 +4,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from editorial.changes import kept_until_content_changes
-from programmes.filters import country_filter, theme_filter, year_filter, years_between
+from programmes.filters import (
+    WordsFilterSet,
+    country_filter,
+    theme_filter,
+    year_filter,
+    years_between,
+)
 from programmes.models import Country, ThematicArea
 from publications.models import Publication
 
@@ -26,7 +32,7 @@ def years_with_publications():
     )
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(WordsFilterSet):
     """The filters of the public publications list; their names are the query's parameters."""
 
     country = country_filter()
@@ -52,7 +58,7 @@ class PublicationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Publication
-        fields = ["country", "theme", "year", "language"]
+        fields = ["q", "country", "theme", "year", "language"]
 
     def filter_language(self, queryset, name, value):
         """The publications with a file in that language."""

@@ -486,6 +486,24 @@ def test_api_detail_gives_the_files_text_and_404_for_a_draft(client):
     assert client.get("/api/v1/publications/draft/").status_code == 404
 
 
+def test_api_and_list_filter_by_words_of_the_file_country_and_language(client, kazakhstan):
+    report = make_publication(files={"en": ("report.pdf", good_pdf(text="Precursor chemicals"))})
+    report.countries.add(kazakhstan)
+    make_publication(slug="other", title="Border management", files={"ru": ("r.pdf", good_pdf())})
+
+    def slugs(query):
+        return [r["slug"] for r in client.get("/api/v1/publications/", query).json()["results"]]
+
+    assert slugs({"q": "precursor"}) == ["drug-report"]  # a word of the file's text alone
+    assert slugs({"country": "kazakhstan"}) == ["drug-report"]
+    assert slugs({"language": "ru"}) == ["other"]
+    assert slugs({"q": "precursor", "language": "ru"}) == []
+    response = client.get("/api/v1/publications/", {"country": "atlantis"})
+    assert response.status_code == 400 and "country" in response.json()
+    page = client.get("/en/publications/", {"q": "precursor"}).text
+    assert "/en/publications/drug-report/" in page and "/en/publications/other/" not in page
+
+
 def test_api_list_queries_do_not_grow(client, count_queries, settings):
     settings.PAGE_CACHE_SECONDS = 0
     make_publication(slug="a", files={"en": ("a.pdf", good_pdf())})
